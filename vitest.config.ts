@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+import { resolve } from 'node:path';
+
+// Tests import the runtime by its package name, exactly as notebooks and the grader do;
+// here the name resolves to the TypeScript sources so no build is needed to run them.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^distlab$/, replacement: resolve(__dirname, 'src/index.ts') },
+      { find: /^distlab\/(.*)$/, replacement: resolve(__dirname, 'src/$1/index.ts') },
+    ],
+  },
+  test: {
+    include: ['test/**/*.test.ts', 'labs/**/*.test.ts', 'grading/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});
