@@ -1,0 +1,96 @@
+/**
+ * Server-side rendering of Vega-Lite specs: SVG through Vega's headless `renderer: 'none'`
+ * view (no canvas, no browser), PNG through resvg. Every plot in distlab is a Vega-Lite spec;
+ * these two functions turn one into the fallback images that classic Notebook, nbviewer,
+ * GitHub and HTML reports need.
+ *
+ * vega@5 and vega-lite@5 are used on purpose: they load as CommonJS, which tslab requires
+ * (v6 is ESM-only and fails inside notebooks).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+
+/** A Vega-Lite v5 top-level spec, as every plot function in distlab returns it. */
+export type VegaLiteSpec = TopLevelSpec;
+
+/**
+ * Renders a Vega-Lite spec to an SVG document string, without a browser.
+ *
+ * @example
+ *   const svg = await renderSvg(spaceTimeSpec(world.trace.events, { fromMs: 0, toMs: 1000 }));
+ */
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  // Vega tags inline data rows with symbols; render a copy so the caller's spec stays plain JSON.
+  const copy = JSON.parse(JSON.stringify(spec)) as VegaLiteSpec;
+  const compiled = vl.compile(copy).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Font files resvg is given explicitly; Vega's SVG asks for `sans-serif`. */
+const fontCandidates: readonly string[] = [
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', // Debian, Ubuntu (fonts-dejavu-core)
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
+  '/usr/share/fonts/TTF/DejaVuSans.ttf', // Arch
+  '/usr/share/fonts/TTF/DejaVuSans-Bold.ttf',
+  '/usr/share/fonts/dejavu/DejaVuSans.ttf', // Fedora
+  '/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf',
+  '/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf',
+  '/usr/share/fonts/dejavu-sans-fonts/DejaVuSans-Bold.ttf',
+  '/Library/Fonts/Arial.ttf', // macOS
+  '/System/Library/Fonts/Supplemental/Arial.ttf',
+  'C:\\Windows\\Fonts\\arial.ttf',
+];
+
+let fontFilesCache: readonly string[] | undefined;
+
+/** The font files found on this machine for PNG text (cached; empty when none were found). */
+export function findFontFiles(): readonly string[] {
+  if (fontFilesCache === undefined) {
+    fontFilesCache = fontCandidates.filter((file) => fs.existsSync(file));
+  }
+  return fontFilesCache;
+}
+
+/**
+ * A sentence saying PNG text may be missing, or null when a known font was found.
+ * `show()` appends it to the text summary, so a student sees why labels are blank.
+ */
+export function pngFontWarning(): string | null {
+  if (findFontFiles().length > 0) return null;
+  return (
+    'PNG fallback may have no text: no DejaVu or Arial font found ' +
+    '(Debian/Ubuntu: apt-get install fonts-dejavu-core).'
+  );
+}
+
+/**
+ * Converts an SVG document (from `renderSvg`) to PNG bytes with resvg.
+ * Uses DejaVu Sans (or Arial) when present, plus whatever system fonts resvg finds;
+ * without any font the image still renders, but text is missing (see `pngFontWarning`).
+ */
+export function svgToPng(svg: string): Uint8Array {
+  const fontFiles = [...findFontFiles()];
+  const family = fontFiles.some((file) => path.basename(file).startsWith('DejaVu'))
+    ? 'DejaVu Sans'
+    : fontFiles.length > 0
+      ? 'Arial'
+      : undefined;
+  const resvg = new Resvg(svg, {
+    background: 'white',
+    font: {
+      fontFiles,
+      loadSystemFonts: fontFiles.length === 0,
+      ...(family === undefined ? {} : { defaultFontFamily: family, sansSerifFamily: family }),
+    },
+  });
+  return new Uint8Array(resvg.render().asPng());
+}
