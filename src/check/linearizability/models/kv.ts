@@ -1,0 +1,86 @@
+/**
+ * The key/value store of the 2024 course layout (`kvsrv`, `kvraft`, `shardkv`): Get, Put, Append,
+ * partitioned by key as Porcupine's `models.KvModel` is. A missing key reads as "".
+ */
+import type { Model } from '../model';
+import { stringHash } from '../search';
+
+export type KvInput =
+  | { readonly kind: 'get'; readonly key: string }
+  | { readonly kind: 'put'; readonly key: string; readonly value: string }
+  | { readonly kind: 'append'; readonly key: string; readonly value: string };
+/**
+ * Get returns the value. Put returns null. Append returns null, or the value before the append
+ * when the service reports it (2024 `kvsrv`), which is then checked too.
+ */
+export type KvOutput = string | null;
+
+/** Keys to values; a key whose value is "" is absent, so equal stores have equal records. */
+export type KvState = Readonly<Record<string, string>>;
+
+/**
+ * @example
+ * checkLinearizability(kvModel(), history) // each key checked on its own
+ */
+export function kvModel(): Model<KvState, KvInput, KvOutput> {
+  return {
+    name: 'kv',
+    init: () => ({}),
+    step: (state, input, output) => {
+      const current = state[input.key] ?? '';
+      switch (input.kind) {
+        case 'get':
+          return { legal: output === undefined || output === current, next: state };
+        case 'put':
+          return { legal: true, next: withKey(state, input.key, input.value) };
+        case 'append':
+          return {
+            legal: output === undefined || output === null || output === current,
+            next: withKey(state, input.key, current + input.value),
+          };
+      }
+    },
+    equal: sameRecord,
+    hash: recordHash,
+    partitionKey: (input) => input.key,
+    describeOperation: (input, output) => {
+      const shown = output === undefined ? '?' : JSON.stringify(output);
+      switch (input.kind) {
+        case 'get':
+          return `get(${JSON.stringify(input.key)}) -> ${shown}`;
+        case 'put':
+          return `put(${JSON.stringify(input.key)}, ${JSON.stringify(input.value)})`;
+        case 'append':
+          return `append(${JSON.stringify(input.key)}, ${JSON.stringify(input.value)})${output === null ? '' : ` -> ${shown}`}`;
+      }
+    },
+    describeState: (state) =>
+      Object.keys(state).length === 0
+        ? '{}'
+        : Object.entries(state)
+            .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+            .join(' '),
+  };
+}
+
+function withKey(state: KvState, key: string, value: string): KvState {
+  const next: Record<string, string> = { ...state };
+  if (value === '') delete next[key];
+  else next[key] = value;
+  return next;
+}
+
+function sameRecord(a: KvState, b: KvState): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (a[key] !== b[key]) return false;
+  return true;
+}
+
+/** Order-independent: a sum over entries, so no sorting per step. */
+function recordHash(state: KvState): number {
+  let hash = 0;
+  for (const key in state) hash = (hash + Math.imul(stringHash(key), 31) + stringHash(state[key])) | 0;
+  return hash;
+}
