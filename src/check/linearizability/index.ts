@@ -1,0 +1,23 @@
+/** The linearizability checker: histories, models, the check itself, and the file readers. */
+export { historyOf, renumber } from './history';
+export type { Operation, OperationInput, HistoryAnnotation, AnnotatedHistory } from './history';
+export { describeOperation } from './model';
+export type { Model, AnyModel, StepResult } from './model';
+export { checkLinearizability, partitionHistory, checkTimeoutMsDefault } from './checker';
+export type { CheckOptions, CheckResult, CheckFailure, PartitionResult, HistoryPartition, Verdict } from './checker';
+export { registerModel } from './models/register';
+export type { RegisterInput, RegisterOutput, RegisterOptions } from './models/register';
+export { casRegisterModel } from './models/cas-register';
+export type { CasRegisterInput, CasRegisterOutput, CasRegisterOptions } from './models/cas-register';
+export { kvModel } from './models/kv';
+export type { KvInput, KvOutput, KvState } from './models/kv';
+export { kvVersionedModel } from './models/kv-versioned';
+export type { KvVersionedInput, KvVersionedOutput, KvVersionedState, GetReply, PutError, VersionedValue } from './models/kv-versioned';
+export type { Value } from './models/value';
+export { builtinModel, builtinModels, builtinModelNames } from './models/builtin';
+export type { BuiltinModel, BuiltinModelName, JepsenOperation } from './models/builtin';
+export { historyFromTrace } from './formats/trace';
+export type { TraceHistoryOptions } from './formats/trace';
+export { parseJsonHistory } from './formats/json';
+export { parseJepsenHistory } from './formats/jepsen-edn';
+export { HistoryFormatError } from './formats/format-error';
