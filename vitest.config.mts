@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const __dirname = fileURLToPath(new URL('.', import.meta.url));
 
 // Tests import the runtime by its package name, exactly as notebooks and the grader do;
 // here the name resolves to the TypeScript sources so no build is needed to run them.

@@ -1,0 +1,34 @@
+import { Command, CommanderError } from 'commander';
+import { commandFactories } from './commands';
+
+/** Builds the `distlab` program; each subcommand lives in `commands/<name>.ts`. */
+export function buildProgram(): Command {
+  const program = new Command('distlab')
+    .description('distlab: deterministic labs for distributed systems (MIT 6.5840)')
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const factory of commandFactories) program.addCommand(factory().exitOverride());
+  return program;
+}
+
+/** Entry point used by `bin/distlab.js`; resolves once the command is done. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage errors with 2.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    throw error;
+  }
+}
+
+function packageVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const manifest = require('../../package.json') as { version: string };
+  return manifest.version;
+}

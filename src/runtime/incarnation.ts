@@ -1,0 +1,185 @@
+import { Observable, Subject } from 'rxjs';
+import { ContextRevokedError, UsageError } from './errors';
+import { VirtualScheduler, type TimerHandle, type TimerHost } from './scheduler';
+import type {
+  CallOptions,
+  IncomingMessage,
+  IncomingRequest,
+  NodeContext,
+  Persister,
+  RpcHandler,
+  RpcResult,
+} from './node';
+import type { PersistedStore } from './persister';
+import type { Random } from './random';
+import { limits } from './limits';
+
+/** The world services an incarnation uses; implemented by `World`. */
+export interface IncarnationHost {
+  readonly seed: number;
+  nowMs(): number;
+  addTimer(owner: Incarnation, delayMs: number, fire: () => void, traced: boolean): TimerHandle;
+  startCall(
+    caller: Incarnation,
+    peer: string,
+    method: string,
+    args: unknown,
+    options: CallOptions | undefined,
+    settle: (result: RpcResult<unknown>) => void,
+  ): () => void;
+  sendMessage(source: Incarnation, peer: string, type: string, payload: unknown): void;
+  persisted(owner: Incarnation, stateBytes: number, snapshotBytes: number): void;
+  traceLog(owner: Incarnation, message: string): void;
+  traceRole(owner: Incarnation, role: string, term: number): void;
+  traceMetric(owner: Incarnation, name: string, value: number): void;
+  markAsync(): void;
+}
+
+/**
+ * One life of a node: its context, handlers, timers and calls. A crash calls `revoke()`, after
+ * which nothing scheduled by this incarnation runs and every use of its context throws.
+ */
+export class Incarnation implements TimerHost {
+  alive = true;
+  readonly handlers = new Map<string, RpcHandler>();
+  readonly requests = new Subject<IncomingRequest>();
+  readonly messages = new Subject<IncomingMessage>();
+  readonly timers = new Set<TimerHandle>();
+  readonly pendingCalls = new Set<() => void>();
+  /** Calls this node is serving that have not been answered yet, by call id. */
+  readonly serving = new Map<number, () => void>();
+  readonly abort = new AbortController();
+  readonly context: NodeContext;
+  instance: object | null = null;
+
+  constructor(
+    readonly nodeId: string,
+    readonly number: number,
+    private readonly host: IncarnationHost,
+    private readonly store: PersistedStore,
+    private readonly random: Random,
+  ) {
+    this.context = this.buildContext();
+  }
+
+  nowMs(): number {
+    return this.host.nowMs();
+  }
+
+  addTimer(delayMs: number, fire: () => void): TimerHandle {
+    this.check('scheduler.schedule');
+    if (this.timers.size >= limits.timersMax) {
+      throw new UsageError(`node ${this.nodeId} has ${this.timers.size} timers scheduled, over timersMax (${limits.timersMax}); are timers leaking?`);
+    }
+    return this.host.addTimer(this, delayMs, fire, true);
+  }
+
+  /** Cancels everything this incarnation scheduled or awaits; idempotent. */
+  revoke(): void {
+    if (!this.alive) return;
+    this.alive = false;
+    for (const timer of [...this.timers]) timer.cancel();
+    this.timers.clear();
+    for (const cancel of [...this.pendingCalls]) cancel();
+    this.pendingCalls.clear();
+    this.serving.clear();
+    // Drop observers without notifying them: no completion or finalize code of the dead node runs.
+    this.requests.unsubscribe();
+    this.messages.unsubscribe();
+    this.handlers.clear();
+    this.abort.abort();
+  }
+
+  check(operation: string): void {
+    if (!this.alive) throw new ContextRevokedError(this.nodeId, this.number, this.host.nowMs(), operation);
+  }
+
+  private buildContext(): NodeContext {
+    const self = this;
+    const host = this.host;
+    const scheduler = new VirtualScheduler(this);
+    const persister: Persister = {
+      save(state, snapshot) {
+        self.check('persister.save');
+        const sizes = self.store.save(state, snapshot);
+        host.persisted(self, sizes.stateBytes, sizes.snapshotBytes);
+      },
+      readState: <T>() => self.store.readState<T>(),
+      readSnapshot: <T>() => self.store.readSnapshot<T>(),
+      stateSize: () => self.store.stateSize(),
+      snapshotSize: () => self.store.snapshotSize(),
+    };
+    const call$ = <R>(peer: string, method: string, args: unknown, options?: CallOptions) =>
+      new Observable<RpcResult<R>>((subscriber) => {
+        self.check(`call$('${peer}', '${method}')`);
+        return host.startCall(self, peer, method, args, options, (result) => {
+          subscriber.next(result as RpcResult<R>);
+          subscriber.complete();
+        });
+      });
+    return {
+      id: this.nodeId,
+      incarnation: this.number,
+      scheduler,
+      requests$: this.requests.asObservable(),
+      messages$: this.messages.asObservable(),
+      persister,
+      signal: this.abort.signal,
+      now: () => host.nowMs(),
+      random: () => {
+        self.check('random()');
+        return self.random.float();
+      },
+      randomInt: (min, max) => {
+        self.check('randomInt()');
+        return self.random.int(min, max);
+      },
+      serve: (method, handler) => {
+        self.check(`serve('${method}')`);
+        if (typeof handler !== 'function') throw new UsageError(`node ${self.nodeId}: serve('${method}') needs a handler function`);
+        self.handlers.set(method, handler);
+      },
+      call: <R>(peer: string, method: string, args: unknown, options?: CallOptions) => {
+        self.check(`call('${peer}', '${method}')`);
+        host.markAsync();
+        return new Promise<RpcResult<R>>((resolve) => {
+          host.startCall(self, peer, method, args, options, (result) => {
+            host.markAsync();
+            resolve(result as RpcResult<R>);
+          });
+        });
+      },
+      call$,
+      send: (peer, type, payload) => {
+        self.check(`send('${peer}', '${type}')`);
+        host.sendMessage(self, peer, type, payload);
+      },
+      sleep: (ms) => {
+        self.check(`sleep(${ms})`);
+        if (!(ms >= 0) || !Number.isFinite(ms)) {
+          throw new UsageError(`node ${self.nodeId}: sleep(${ms}) needs a finite, non-negative number of ms`);
+        }
+        host.markAsync();
+        return new Promise<void>((resolve) => {
+          const handle = host.addTimer(self, ms, () => {
+            host.markAsync();
+            resolve();
+          }, true);
+          void handle;
+        });
+      },
+      log: (message) => {
+        self.check('log()');
+        host.traceLog(self, String(message));
+      },
+      role: (role, term) => {
+        self.check('role()');
+        host.traceRole(self, role, term);
+      },
+      metric: (name, value) => {
+        self.check('metric()');
+        host.traceMetric(self, name, value);
+      },
+    };
+  }
+}

@@ -1,0 +1,25 @@
+export { World } from './world';
+export type { ClientOperation, WorldStats } from './world';
+export type { WorldOptions, NodeErrorPolicy } from './world-options';
+export { Network, labrpc } from './network';
+export type { NetworkOptions, Latency, Fate } from './network';
+export type {
+  NodeContext,
+  NodeFactory,
+  RpcResult,
+  RpcFailureReason,
+  RpcHandler,
+  CallOptions,
+  IncomingRequest,
+  IncomingMessage,
+  Persister,
+} from './node';
+export { Random } from './random';
+export { Trace } from './trace';
+export { describeEvent, formatMs } from './describe';
+export { encode, decode, roundTrip } from './codec';
+export type { Encoded } from './codec';
+export { AssertionError, ContextRevokedError, CodecError, UsageError, assert } from './errors';
+export { limits } from './limits';
+export type * from './trace-event';
+export type { TimerHandle } from './scheduler';
