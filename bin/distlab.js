@@ -3,10 +3,10 @@
 'use strict';
 const path = require('node:path');
 const fs = require('node:fs');
-const main = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
+const main = path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
 if (!fs.existsSync(main)) {
   process.stderr.write(
-    'distlab: the CLI is not built yet (missing dist/cli/main.js).\n' +
+    'distlab: the CLI is not built yet (missing dist/src/cli/main.js).\n' +
       'Run `npm run build` in the distlab checkout, then try again.\n',
   );
   process.exit(2);

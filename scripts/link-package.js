@@ -1,15 +1,15 @@
 // Makes the built runtime importable as the package `distlab` from anywhere in the checkout
-// (notebooks/, labs/, grading/): writes dist/package.json and links node_modules/distlab -> dist.
+// (notebooks/, labs/, grading/): writes dist/src/package.json and links node_modules/distlab -> dist/src.
 // tslab resolves imports with node10 rules (no "exports"), so subpaths such as `distlab/plot`
-// resolve as folders: dist/plot/index.js with dist/plot/index.d.ts beside it.
+// resolve as folders: dist/src/plot/index.js with dist/src/plot/index.d.ts beside it.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const dist = path.join(root, 'dist');
+const dist = path.join(root, 'dist', 'src');
 if (!fs.existsSync(path.join(dist, 'index.js'))) {
-  process.stderr.write('link-package: dist/index.js is missing; run `npm run build` (tsc) first.\n');
+  process.stderr.write('link-package: dist/src/index.js is missing; run `npm run build` (tsc) first.\n');
   process.exit(1);
 }
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -31,7 +31,7 @@ try {
 } catch {
   current = null;
 }
-if (current !== '../dist') {
+if (current !== '../dist/src') {
   fs.rmSync(link, { recursive: true, force: true });
-  fs.symlinkSync('../dist', link, 'dir');
+  fs.symlinkSync('../dist/src', link, 'dir');
 }

@@ -29,6 +29,16 @@ export async function main(argv: readonly string[]): Promise<void> {
 
 function packageVersion(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const manifest = require('../../package.json') as { version: string };
+  const manifest = require(packageJsonPath()) as { version: string };
   return manifest.version;
+}
+
+/** The checkout's package.json, found from src/cli (tsx, vitest) or dist/src/cli (built). */
+function packageJsonPath(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const path = require('node:path') as typeof import('node:path');
+  const fromSource = path.resolve(__dirname, '..', '..', 'package.json');
+  const fromBuild = path.resolve(__dirname, '..', '..', '..', 'package.json');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node:fs') as typeof import('node:fs')).existsSync(path.join(__dirname, '..', '..', 'tsconfig.json')) ? fromSource : fromBuild;
 }

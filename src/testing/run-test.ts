@@ -1,0 +1,117 @@
+import { World } from '../runtime/world';
+import { TestFailure, type FailureKind, type Lab, type LabTest, type TestContext } from './lab';
+
+/** The result of one test on one seed; `--json` prints exactly this (minus `log`). */
+export interface TestOutcome {
+  readonly lab: string;
+  readonly name: string;
+  readonly part: string;
+  readonly seed: number;
+  readonly passed: boolean;
+  readonly kind: 'pass' | FailureKind;
+  /** Virtual time the test took, in ms. */
+  readonly virtualMs: number;
+  /** Wall-clock time the test took, in ms (the only wall-clock reading, outside the world). */
+  readonly wallMs: number;
+  readonly peers: number;
+  readonly rpcs: number;
+  readonly bytes: number;
+  readonly ops: number;
+  readonly traceHash: string;
+  readonly events: number;
+  /** One sentence, when failed. */
+  readonly failure?: string;
+  readonly log: readonly string[];
+}
+
+export interface RunTestOptions {
+  /** Where node errors are printed while the test runs; default: collected into the outcome log only. */
+  readonly reporter?: ((line: string) => void) | null;
+}
+
+/**
+ * Runs one lab test on one seed in a fresh world and returns its outcome and the world (whose
+ * trace replay and plots read). Never throws for a failing implementation: every failure,
+ * including a throw from the implementation, becomes a failed outcome.
+ */
+export async function runTest<I>(
+  lab: Lab<I>,
+  test: LabTest<I>,
+  impl: I,
+  seed: number,
+  options: RunTestOptions = {},
+): Promise<{ outcome: TestOutcome; world: World; failure: TestFailure | null }> {
+  const log: string[] = [];
+  const reporter = options.reporter === undefined ? (line: string) => log.push(line) : options.reporter;
+  const world = new World({ ...test.world, seed, reporter, virtualMsMax: Math.min(test.virtualMsMax * 2, test.world?.virtualMsMax ?? Infinity) });
+  let ops = 0;
+  const stoppedFailure = () => new TestFailure('crash', world.stopped ?? 'the world stopped', world.nowMs());
+  const context: TestContext<I> = {
+    world,
+    impl,
+    seed,
+    test,
+    fail(kind, message) {
+      throw new TestFailure(kind, message, world.nowMs());
+    },
+    check(condition, kind, message) {
+      if (!condition) throw new TestFailure(kind, message, world.nowMs());
+    },
+    async runFor(ms) {
+      await world.runFor(ms);
+      if (world.stopped !== null) throw stoppedFailure();
+      if (world.nowMs() > test.virtualMsMax) throw tooSlow(test, world);
+    },
+    async runUntil(predicate, timeoutMs) {
+      const held = await world.runUntil(predicate, { timeoutMs });
+      if (world.stopped !== null) throw stoppedFailure();
+      if (world.nowMs() > test.virtualMsMax) throw tooSlow(test, world);
+      return held;
+    },
+    countOps(count) {
+      ops += count;
+    },
+    log(message) {
+      log.push(message);
+    },
+  };
+  const started = process.hrtime.bigint();
+  let failure: TestFailure | null = null;
+  try {
+    await test.run(context);
+    if (world.stopped !== null) failure = stoppedFailure();
+  } catch (error) {
+    failure = world.stopped !== null ? stoppedFailure() : asFailure(error, world);
+  }
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (failure !== null) world.note(`FAILED (${failure.kind}): ${failure.message}`);
+  const outcome: TestOutcome = {
+    lab: lab.name,
+    name: test.name,
+    part: test.part,
+    seed,
+    passed: failure === null,
+    kind: failure === null ? 'pass' : failure.kind,
+    virtualMs: world.nowMs(),
+    wallMs,
+    peers: world.nodeIds.length,
+    rpcs: world.stats.rpcsTotal,
+    bytes: world.stats.bytesTotal,
+    ops,
+    traceHash: world.trace.hash(),
+    events: world.trace.length,
+    ...(failure === null ? {} : { failure: failure.message }),
+    log,
+  };
+  return { outcome, world, failure };
+}
+
+function tooSlow<I>(test: LabTest<I>, world: World): TestFailure {
+  return new TestFailure('liveness', `test took longer than ${test.virtualMsMax / 1000} s of virtual time`, world.nowMs());
+}
+
+function asFailure(error: unknown, world: World): TestFailure {
+  if (error instanceof TestFailure) return error;
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new TestFailure('crash', `the implementation threw outside a node handler: ${message}`, world.nowMs());
+}
