@@ -1,0 +1,192 @@
+/**
+ * The history timeline: one row per client, a bar per operation from call to return, coloured
+ * by verdict (or by partition), with the longest linearizable prefix and the first operation that
+ * cannot be linearized highlighted, and faults/crashes drawn as vertical rules. It is the picture
+ * Porcupine writes when a kv test fails, as a Vega-Lite spec so notebooks, the CLI's HTML file and
+ * the grader all render the same thing.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { AnnotatedHistory, HistoryAnnotation, Operation } from '../check/linearizability/history';
+import type { CheckResult } from '../check/linearizability/checker';
+import type { AnyModel } from '../check/linearizability/model';
+
+export interface HistorySpecOptions {
+  /** Used for one-line descriptions of operations in tooltips and labels. */
+  readonly model?: AnyModel;
+  /** `verdict` (default) highlights prefix and culprit; `partition` colours each key. */
+  readonly colorBy?: 'verdict' | 'partition';
+  readonly title?: string;
+  /** Plot width in pixels. Default 720. */
+  readonly width?: number;
+  /** Show only the partition of the failure (illegal results), which is what one wants to read. Default false. */
+  readonly failedPartitionOnly?: boolean;
+}
+
+/** The verdict colours; the culprit is red in both colour modes. */
+export const historyStatusColors: Readonly<Record<HistoryStatus, string>> = {
+  'linearized prefix': '#4c9f70',
+  'cannot be linearized': '#d62728',
+  'not reached': '#b0b0b0',
+  linearizable: '#4c78a8',
+  indeterminate: '#f2a33a',
+  unchecked: '#9ecae9',
+};
+
+export type HistoryStatus = 'linearized prefix' | 'cannot be linearized' | 'not reached' | 'linearizable' | 'indeterminate' | 'unchecked';
+
+interface Row {
+  readonly id: number;
+  readonly client: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly callMs: number;
+  readonly returnMs: string;
+  readonly description: string;
+  readonly partition: string;
+  readonly status: HistoryStatus;
+  /** 1-based position in the linearization or prefix; 0 when not placed. */
+  readonly position: number;
+}
+
+/** Height of one client row, pixels. */
+const rowHeightPx = 22;
+/** Room for the rotated fault labels even with one or two clients. */
+const heightPxMin = 140;
+
+/**
+ * @example
+ * const result = checkLinearizability(model, operations);
+ * show(historySpec({ operations, annotations }, result, { model }));
+ */
+export function historySpec(
+  history: AnnotatedHistory | readonly Operation[],
+  result: CheckResult | null,
+  options: HistorySpecOptions = {},
+): TopLevelSpec {
+  const operations = 'operations' in history ? history.operations : history;
+  const annotations: readonly HistoryAnnotation[] = 'operations' in history ? history.annotations : [];
+  const rows = historyRows(operations, result, options);
+  const clients = [...new Set(rows.map((row) => row.client))];
+  const colorBy = options.colorBy ?? 'verdict';
+  const statusDomain = Object.keys(historyStatusColors);
+  const color =
+    colorBy === 'verdict'
+      ? { field: 'status', type: 'nominal', title: 'verdict', legend: { labelLimit: 240 }, scale: { domain: statusDomain, range: statusDomain.map((status) => historyStatusColors[status as HistoryStatus]) } }
+      : { field: 'partition', type: 'nominal', title: 'partition' };
+  const layers: unknown[] = [
+    {
+      data: { values: rows },
+      mark: { type: 'bar', cornerRadius: 2, height: { band: 0.7 } },
+      encoding: {
+        y: { field: 'client', type: 'nominal', sort: clients, title: 'client' },
+        x: { field: 'startMs', type: 'quantitative', title: 'time (ms)' },
+        x2: { field: 'endMs' },
+        color,
+        stroke: { condition: { test: "datum.status === 'cannot be linearized'", value: '#7f0000' }, value: null },
+        strokeWidth: { condition: { test: "datum.status === 'cannot be linearized'", value: 2.5 }, value: 0 },
+        tooltip: [
+          { field: 'description', title: 'operation' },
+          { field: 'client' },
+          { field: 'callMs', title: 'call (ms)' },
+          { field: 'returnMs', title: 'return (ms)' },
+          { field: 'partition' },
+          { field: 'status' },
+          { field: 'position', title: 'position' },
+        ],
+      },
+    },
+    {
+      data: { values: rows.filter((row) => row.position > 0 || row.status === 'cannot be linearized') },
+      mark: { type: 'text', align: 'left', dx: 3, fontSize: 9, color: '#111' },
+      encoding: {
+        y: { field: 'client', type: 'nominal', sort: clients },
+        x: { field: 'startMs', type: 'quantitative' },
+        text: { field: 'label' },
+      },
+      transform: [{ calculate: "datum.status === 'cannot be linearized' ? '✗ ' + datum.description : '' + datum.position", as: 'label' }],
+    },
+  ];
+  if (annotations.length > 0) layers.push(...annotationLayers(annotations));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: options.title ?? titleOf(result, operations.length),
+    width: options.width ?? 720,
+    height: Math.max(heightPxMin, rowHeightPx * clients.length),
+    layer: layers,
+    // Verdict colours and fault colours are different legends, not one merged scale.
+    resolve: { scale: { color: 'independent' } },
+  } as TopLevelSpec;
+}
+
+function titleOf(result: CheckResult | null, count: number): string {
+  if (result === null) return `history (${count} operations)`;
+  const where = result.failure?.key !== undefined && result.failure.key !== null ? ` (key ${JSON.stringify(result.failure.key)})` : '';
+  return `${result.model}: ${result.verdict}${where}, ${count} operations, ${result.partitions.length} partition(s)`;
+}
+
+/** One row per operation, with its status under `result`. */
+export function historyRows(operations: readonly Operation[], result: CheckResult | null, options: HistorySpecOptions = {}): Row[] {
+  const status = new Map<number, HistoryStatus>();
+  const position = new Map<number, number>();
+  const partitionOf = new Map<number, string>();
+  let shown: ReadonlySet<number> | null = null;
+  for (const partition of result?.partitions ?? []) {
+    const key = partition.key ?? 'all';
+    for (const id of partition.operations) partitionOf.set(id, key);
+    const placed = partition.linearization ?? partition.longestPrefix ?? [];
+    placed.forEach((id, index) => position.set(id, index + 1));
+    for (const id of partition.operations) {
+      status.set(id, partition.verdict === 'ok' ? 'linearizable' : position.has(id) ? 'linearized prefix' : partition.verdict === 'skipped' ? 'unchecked' : 'not reached');
+    }
+    if (partition.culprit !== undefined) status.set(partition.culprit, 'cannot be linearized');
+    if (options.failedPartitionOnly && partition.verdict === 'illegal') shown = new Set(partition.operations);
+  }
+  const lastMs = operations.reduce((last, operation) => Math.max(last, operation.callMs, Number.isFinite(operation.returnMs) ? operation.returnMs : 0), 0);
+  const openEndMs = lastMs + Math.max(1, lastMs * 0.05);
+  return operations
+    .filter((operation) => shown === null || shown.has(operation.id))
+    .map((operation) => {
+      const partitionKey = options.model?.partitionKey;
+      const verdict = status.get(operation.id) ?? 'unchecked';
+      return {
+        id: operation.id,
+        client: operation.client,
+        startMs: operation.callMs,
+        endMs: Number.isFinite(operation.returnMs) ? operation.returnMs : (operation.gaveUpMs ?? openEndMs),
+        callMs: operation.callMs,
+        returnMs: Number.isFinite(operation.returnMs) ? String(operation.returnMs) : operation.gaveUpMs !== undefined ? `gave up at ${operation.gaveUpMs}` : 'never',
+        description: describe(options.model, operation),
+        partition: partitionOf.get(operation.id) ?? (partitionKey ? partitionKey.call(options.model, operation.input) : 'all'),
+        status: !operation.known && verdict !== 'cannot be linearized' && verdict !== 'linearized prefix' ? 'indeterminate' : verdict,
+        position: position.get(operation.id) ?? 0,
+      };
+    });
+}
+
+function describe(model: AnyModel | undefined, operation: Operation): string {
+  if (model?.describeOperation) return model.describeOperation(operation.input, operation.output);
+  return `${JSON.stringify(operation.input)} -> ${operation.known ? JSON.stringify(operation.output) : '?'}`;
+}
+
+function annotationLayers(annotations: readonly HistoryAnnotation[]): unknown[] {
+  const values = annotations.map((annotation) => ({ ...annotation }));
+  const color = {
+    field: 'kind',
+    type: 'nominal',
+    title: 'event',
+    scale: { domain: ['fault', 'crash', 'restart', 'note'], range: ['#9467bd', '#8c564b', '#17becf', '#7f7f7f'] },
+  };
+  return [
+    {
+      data: { values },
+      mark: { type: 'rule', strokeDash: [4, 3], strokeWidth: 1.5 },
+      encoding: { x: { field: 'atMs', type: 'quantitative' }, color, tooltip: [{ field: 'description' }, { field: 'atMs', title: 'at (ms)' }] },
+    },
+    {
+      data: { values },
+      // Rotated so the label runs down from the top edge, just left of its rule, inside the plot.
+      mark: { type: 'text', angle: 270, align: 'right', baseline: 'bottom', fontSize: 9, y: 0, dx: -3, dy: -2 },
+      encoding: { x: { field: 'atMs', type: 'quantitative' }, text: { field: 'description' }, color: { ...color, legend: null } },
+    },
+  ];
+}
