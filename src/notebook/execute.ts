@@ -178,7 +178,7 @@ export function describeRun(run: NotebookRun): string {
     const why = cell.timedOut ? 'timed out' : cell.status === 'ok' ? 'wrote to stderr' : cell.status;
     lines.push(`${run.file}: cell ${cell.index} failed (${why})`);
     const stderr = cell.stderr.trim();
-    if (stderr.length > 0) lines.push(...stderr.split('\n').slice(0, 30).map((line) => `    ${line}`));
+    if (stderr.length > 0) lines.push(...stderr.split('\n').slice(0, 15).map((line) => `    ${line}`));
   }
   return lines.join('\n');
 }
