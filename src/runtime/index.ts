@@ -23,3 +23,5 @@ export { AssertionError, ContextRevokedError, CodecError, UsageError, assert } f
 export { limits } from './limits';
 export type * from './trace-event';
 export type { TimerHandle } from './scheduler';
+export { applyNemesisAction, scriptedNemesis, randomNemesis, chooseNemesisAction } from './nemesis';
+export type { NemesisAction, NemesisStep, NemesisWeights, RandomNemesisOptions, NemesisState } from './nemesis';
