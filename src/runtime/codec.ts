@@ -100,7 +100,9 @@ class Walk {
         const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
         throw new CodecError(path, describeInstance(name));
       }
-      for (const key of Object.keys(value)) {
+      const keys = Object.keys(value);
+      if (keys.length === 1 && keys[0] === bytesTag) throw new CodecError(path, `an object whose only key is "${bytesTag}" is reserved for byte arrays; rename the key`);
+      for (const key of keys) {
         this.visit((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
       }
       if (Object.getOwnPropertySymbols(value).length > 0) {

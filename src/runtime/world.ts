@@ -103,6 +103,8 @@ export class World implements IncarnationHost {
   private drainNeeded = false;
   private running = false;
   private current: Incarnation | null = null;
+  /** The incarnation whose code ran last: async continuations after a step most likely belong to it. */
+  private lastRan: Incarnation | null = null;
   private stopReason: string | null = null;
 
   constructor(options: WorldOptions) {
@@ -631,6 +633,7 @@ export class World implements IncarnationHost {
     if (!incarnation.alive) return threw;
     const previous = this.current;
     this.current = incarnation;
+    this.lastRan = incarnation;
     try {
       const result = withRxjsRedirect((error) => this.nodeError(incarnation, where, error, true), body);
       if (isThenable(result)) {
@@ -649,8 +652,8 @@ export class World implements IncarnationHost {
   }
 
   private unhandledRejection(reason: unknown): void {
-    const culprit = this.current;
-    const where = 'an async function (unhandled promise rejection)';
+    const culprit = this.current ?? this.lastRan;
+    const where = 'an async continuation (unhandled promise rejection)';
     if (culprit !== null) this.nodeError(culprit, where, reason, true);
     else this.stop(`unhandled promise rejection in node or tester code: ${messageOf(reason)}`);
   }
