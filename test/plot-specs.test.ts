@@ -93,6 +93,18 @@ describe('metricSpec', () => {
     expect(rows.map((row) => [row.atMs, row.value])).toEqual([[300, 1], [650, 3], [700, 3]]);
   });
 
+  it('Plot: metric line of a crashed node ends at the crash and resumes when it reports again', () => {
+    const events = fixtureTrace();
+    const extra = [
+      { type: 'node.metric', node: 'c', name: 'commitIndex', value: 1, atMs: 350, seq: 1000 },
+    ] as const;
+    const merged = [...events.filter((event) => event.atMs < 350), ...extra, ...events.filter((event) => event.atMs >= 350)];
+    const spec = metricSpec(merged, { name: 'commitIndex' });
+    const rows = layerRows(spec).filter((row) => row.node === 'c');
+    // c reported 1 at 350, crashed at 400 and never reported again: its line ends at the crash.
+    expect(rows.map((row) => [row.atMs, row.value, row.segment])).toEqual([[350, 1, 'c#0'], [400, 1, 'c#0']]);
+  });
+
   it('Plot: metric with no matching events says so', async () => {
     const spec = metricSpec(fixtureTrace(), { name: 'nothing' });
     expect((spec as { description: string }).description).toContain('no node.metric events');

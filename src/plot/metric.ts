@@ -1,7 +1,8 @@
 /**
  * Step lines of one `node.metric` value per node over virtual time (for example the commit
  * index of every Raft peer). A value holds until the node reports a new one, so the line is a
- * step function, extended to the end of the window. A pure function of the trace.
+ * step function, extended to the end of the window; a crash ends the node's line until it
+ * reports again. A pure function of the trace.
  */
 import type { TraceEvent } from '../runtime/trace-event';
 import type { VegaLiteSpec } from './render';
@@ -25,6 +26,8 @@ interface PointRow {
   node: string;
   atMs: number;
   value: number;
+  /** One line per node incarnation, so a crash breaks the line. */
+  segment: string;
 }
 
 /**
@@ -39,25 +42,39 @@ export function metricSpec(events: readonly TraceEvent[], options: MetricOptions
   const wanted = options.nodes === undefined ? undefined : new Set(options.nodes);
   const rows: PointRow[] = [];
   const last = new Map<string, number>();
+  const segments = new Map<string, number>();
+  const reported = new Set<string>();
+  const push = (node: string, atMs: number, value: number): void => {
+    rows.push({ node, atMs, value, segment: `${node}#${segments.get(node) ?? 0}` });
+    reported.add(node);
+  };
   for (const event of events) {
+    if (event.atMs > window.toMs) break;
+    if (event.type === 'node.crash' && last.has(event.node)) {
+      // A crashed node's value is gone: end its line here; it resumes when it reports again.
+      if (event.atMs >= window.fromMs) push(event.node, event.atMs, last.get(event.node) ?? 0);
+      last.delete(event.node);
+      segments.set(event.node, (segments.get(event.node) ?? 0) + 1);
+      continue;
+    }
     if (event.type !== 'node.metric' || event.name !== options.name) continue;
     if (wanted !== undefined && !wanted.has(event.node)) continue;
-    if (event.atMs > window.toMs) continue;
     if (event.atMs < window.fromMs) {
       last.set(event.node, event.value); // carried into the window as its starting value
       continue;
     }
-    if (!rows.some((row) => row.node === event.node) && last.has(event.node)) {
-      rows.push({ node: event.node, atMs: window.fromMs, value: last.get(event.node) ?? 0 });
-    }
-    rows.push({ node: event.node, atMs: event.atMs, value: event.value });
+    const carried = last.get(event.node);
+    const segment = `${event.node}#${segments.get(event.node) ?? 0}`;
+    if (carried !== undefined && !rows.some((row) => row.segment === segment)) push(event.node, window.fromMs, carried);
+    push(event.node, event.atMs, event.value);
     last.set(event.node, event.value);
   }
   for (const [node, value] of last) {
-    if (!rows.some((row) => row.node === node)) rows.push({ node, atMs: window.fromMs, value });
-    rows.push({ node, atMs: window.toMs, value });
+    const segment = `${node}#${segments.get(node) ?? 0}`;
+    if (!rows.some((row) => row.segment === segment)) push(node, window.fromMs, value);
+    push(node, window.toMs, value);
   }
-  const nodeCount = last.size;
+  const nodeCount = reported.size;
   const description =
     `metric "${options.name}": ${nodeCount} nodes, ${rows.length} points, ${window.fromMs}-${window.toMs} ms` +
     (nodeCount === 0 ? ' (no node.metric events with this name)' : '');
@@ -78,6 +95,7 @@ export function metricSpec(events: readonly TraceEvent[], options: MetricOptions
       },
       y: { field: 'value', type: 'quantitative', title: options.name },
       color: { field: 'node', type: 'nominal', title: 'node' },
+      detail: { field: 'segment', type: 'nominal' },
       tooltip: tooltipFields(['node', 'value', 'atMs']).map((entry) =>
         entry.field === 'value' ? { ...entry, type: 'quantitative' as const } : entry,
       ),

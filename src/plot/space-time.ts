@@ -1,7 +1,7 @@
 /**
  * The space-time (Lamport) diagram: one horizontal lane per node, virtual time left to right,
  * one line per delivered envelope from (send time, source lane) to (deliver time, target lane),
- * coloured by method. Drops are crosses at the send point; crashes and restarts are marks on
+ * coloured by method, dashed for replies and dotted for one-way messages. Drops are crosses at the send point; crashes and restarts are marks on
  * the node's lane. A pure function of the trace.
  */
 import type { TraceEvent } from '../runtime/trace-event';
@@ -160,6 +160,12 @@ function buildSpec(parts: {
           y: { field: 'sourceLane', ...y },
           y2: { field: 'targetLane' },
           color: methodColor,
+          strokeDash: {
+            field: 'kind',
+            type: 'nominal' as const,
+            title: 'kind',
+            scale: { domain: ['request', 'reply', 'message'], range: [[1, 0], [5, 3], [1, 2]] },
+          },
           tooltip: tooltipFields(['method', 'kind', 'source', 'target', 'sentAtMs', 'deliveredAtMs']),
         },
       },
