@@ -1,4 +1,5 @@
 import type { Benchmark } from './harness';
+import { runtimeBenchmarks } from './runtime.bench';
 
 /** Every benchmark `npm run bench` runs, in order. Each concern adds its own file. */
-export const benchmarks: Benchmark[] = [];
+export const benchmarks: Benchmark[] = [...runtimeBenchmarks];
