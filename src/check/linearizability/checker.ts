@@ -21,6 +21,8 @@ export interface CheckOptions {
   readonly partition?: boolean;
   /** Clock for the budget; defaults to `performance.now`. */
   readonly clock?: () => number;
+  /** Use the memo table (default true). False only to benchmark what memoisation buys. */
+  readonly memoise?: boolean;
 }
 
 /** One independent part of the history and how its search ended. */
@@ -97,6 +99,9 @@ export function partitionHistory(model: AnyModel, operations: readonly Operation
  * if (result.verdict === 'illegal') console.log(describeOperation(model, result.failure!.operation));
  */
 export function checkLinearizability(model: AnyModel, history: readonly Operation[], options: CheckOptions = {}): CheckResult {
+  history.forEach((operation, index) => {
+    if (operation.id !== index) throw new RangeError(`history[${index}] has id ${operation.id}; ids must be 0..n-1 in order: build histories with historyOf() or renumber().`);
+  });
   const clock = options.clock ?? (() => performance.now());
   const started = clock();
   const budget: SearchBudget = {
@@ -112,7 +117,7 @@ export function checkLinearizability(model: AnyModel, history: readonly Operatio
   for (const index of order) {
     const partStarted = clock();
     if (partStarted > budget.deadlineMs && parts[index].operations.length > 0) break;
-    const outcome = searchLinearization(model, parts[index].operations, budget);
+    const outcome = searchLinearization(model, parts[index].operations, budget, options.memoise ?? true);
     outcomes[index] = outcome;
     times[index] = clock() - partStarted;
     if (outcome.verdict !== 'ok') break;

@@ -59,9 +59,10 @@ interface MemoEntry {
 
 /**
  * Searches for a linearization of `operations` (one partition) under `model`.
- * Operation ids in the outcome are the operations' own `id` fields.
+ * Operation ids in the outcome are the operations' own `id` fields. `memoise: false` turns the
+ * memo table off (plain Wing-Gong with lifting), which exists only to measure what the table buys.
  */
-export function searchLinearization(model: AnyModel, operations: readonly Operation[], budget: SearchBudget): SearchOutcome {
+export function searchLinearization(model: AnyModel, operations: readonly Operation[], budget: SearchBudget, memoise = true): SearchOutcome {
   const count = operations.length;
   if (count === 0) return { verdict: 'ok', linearization: [], steps: 0 };
   const head = buildEntryList(operations);
@@ -71,20 +72,22 @@ export function searchLinearization(model: AnyModel, operations: readonly Operat
   const memo = new Map<number, MemoEntry[]>();
   const bits = new Uint32Array((count + 31) >>> 5);
   let bitsHash = 0;
-  const stack: { entry: Entry; state: unknown }[] = [];
+  // The stack of choices is a cons list so that remembering the longest prefix is O(1).
+  let top: Frame | null = null;
+  let depth = 0;
   let state: unknown = model.init();
-  let longest: number[] = [];
+  let longest: Frame | null = null;
+  let longestDepth = 0;
   let culprit = -1;
   let steps = 0;
   let entry = head.next as Entry;
-
-  const idsOf = (): number[] => stack.map((frame) => operations[frame.entry.op].id);
+  const idsOf = (frame: Frame | null): number[] => framesToIds(frame, operations);
 
   while (head.next !== null) {
     steps++;
     if ((steps & (stepsPerClockRead - 1)) === 0 || steps > budget.stepsMax) {
       const reason = budgetExhausted(budget, steps);
-      if (reason !== null) return { verdict: 'unknown', longestPrefix: longest, steps, reason };
+      if (reason !== null) return { verdict: 'unknown', longestPrefix: idsOf(longest), steps, reason };
     }
     if (entry.isCall) {
       const operation = operations[entry.op];
@@ -94,13 +97,15 @@ export function searchLinearization(model: AnyModel, operations: readonly Operat
         const mask = 1 << (entry.op & 31);
         bits[word] |= mask;
         const nextHash = bitsHash ^ zobrist[entry.op];
-        if (memoInsert(memo, bits, nextHash, result.next, hashState, equal)) {
-          stack.push({ entry, state });
+        if (!memoise || memoInsert(memo, bits, nextHash, result.next, hashState, equal)) {
+          top = { entry, state, parent: top };
+          depth++;
           state = result.next;
           bitsHash = nextHash;
           lift(entry);
-          if (stack.length > longest.length) {
-            longest = idsOf();
+          if (depth > longestDepth) {
+            longest = top;
+            longestDepth = depth;
             culprit = -1;
           }
           entry = head.next as Entry;
@@ -112,18 +117,33 @@ export function searchLinearization(model: AnyModel, operations: readonly Operat
       continue;
     }
     // A return entry: its operation had to be linearized before here. Backtrack.
-    if (culprit < 0 && stack.length === longest.length) culprit = operations[entry.op].id;
-    const frame = stack.pop();
-    if (frame === undefined) {
-      return { verdict: 'illegal', longestPrefix: longest, culprit: culprit >= 0 ? culprit : operations[entry.op].id, steps };
+    if (culprit < 0 && depth === longestDepth) culprit = operations[entry.op].id;
+    const frame: Frame | null = top;
+    if (frame === null) {
+      return { verdict: 'illegal', longestPrefix: idsOf(longest), culprit: culprit >= 0 ? culprit : operations[entry.op].id, steps };
     }
+    top = frame.parent;
+    depth--;
     bits[frame.entry.op >>> 5] &= ~(1 << (frame.entry.op & 31));
     bitsHash ^= zobrist[frame.entry.op];
     state = frame.state;
     unlift(frame.entry);
     entry = frame.entry.next as Entry;
   }
-  return { verdict: 'ok', linearization: idsOf(), steps };
+  return { verdict: 'ok', linearization: idsOf(top), steps };
+}
+
+/** One choice: the operation linearized and the state before it. */
+interface Frame {
+  readonly entry: Entry;
+  readonly state: unknown;
+  readonly parent: Frame | null;
+}
+
+function framesToIds(frame: Frame | null, operations: readonly Operation[]): number[] {
+  const ids: number[] = [];
+  for (let at = frame; at !== null; at = at.parent) ids.push(operations[at.entry.op].id);
+  return ids.reverse();
 }
 
 function budgetExhausted(budget: SearchBudget, steps: number): string | null {
