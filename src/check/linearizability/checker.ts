@@ -117,7 +117,9 @@ export function checkLinearizability(model: AnyModel, history: readonly Operatio
   for (const index of order) {
     const partStarted = clock();
     if (partStarted > budget.deadlineMs && parts[index].operations.length > 0) break;
-    const outcome = searchLinearization(model, parts[index].operations, budget, options.memoise ?? true);
+    const part = parts[index];
+    const partModel = part.key !== null && model.forPartition ? model.forPartition(part.key) : model;
+    const outcome = searchLinearization(partModel, part.operations, budget, options.memoise ?? true);
     outcomes[index] = outcome;
     times[index] = clock() - partStarted;
     if (outcome.verdict !== 'ok') break;

@@ -51,6 +51,12 @@ export interface Model<S, I, O> {
   hash?(state: S): number | string;
   /** The independent sub-object an operation touches; absent means "one object". */
   partitionKey?(input: I): string;
+  /**
+   * A cheaper model for the operations of one partition (e.g. a single string instead of a map
+   * of keys), used instead of this one when the history is partitioned. It must accept the same
+   * inputs and outputs and agree with this model on them.
+   */
+  forPartition?(key: string): Model<unknown, I, O>;
   /** One line for an operation, e.g. "put(x, 3) -> OK". */
   describeOperation?(input: I, output: O | undefined): string;
   /** One line for a state, e.g. "x=3 v2". */

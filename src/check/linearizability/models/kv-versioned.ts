@@ -50,6 +50,7 @@ export function kvVersionedModel(): Model<KvVersionedState, KvVersionedInput, Kv
     equal: sameState,
     hash: stateHash,
     partitionKey: (input) => input.key,
+    forPartition: () => kvVersionedKeyModel,
     describeOperation: (input, output) => {
       if (input.kind === 'put') {
         return `put(${JSON.stringify(input.key)}, ${JSON.stringify(input.value)}, v${input.version}) -> ${output ?? '?'}`;
@@ -95,3 +96,16 @@ function stateHash(state: KvVersionedState): number {
   }
   return hash;
 }
+
+/** One key's worth of the store: its value and version. */
+const kvVersionedKeyModel: Model<VersionedValue, KvVersionedInput, KvVersionedOutput> = {
+  name: 'kv-versioned (one key)',
+  init: () => absent,
+  step: (current, input, output) => {
+    if (input.kind === 'get') return { legal: output === undefined || getMatches(current, output), next: current };
+    if (current.version === input.version) return { legal: putAllowed(output, 'OK'), next: { value: input.value, version: current.version + 1 } };
+    return { legal: putAllowed(output, current.version === 0 ? 'ErrNoKey' : 'ErrVersion'), next: current };
+  },
+  equal: (a, b) => a.version === b.version && a.value === b.value,
+  hash: (entry) => (stringHash(entry.value) + Math.imul(entry.version, 0x9e3779b1)) | 0,
+};

@@ -43,6 +43,7 @@ export function kvModel(): Model<KvState, KvInput, KvOutput> {
     equal: sameRecord,
     hash: recordHash,
     partitionKey: (input) => input.key,
+    forPartition: () => kvKeyModel,
     describeOperation: (input, output) => {
       const shown = output === undefined ? '?' : JSON.stringify(output);
       switch (input.kind) {
@@ -84,3 +85,20 @@ function recordHash(state: KvState): number {
   for (const key in state) hash = (hash + Math.imul(stringHash(key), 31) + stringHash(state[key])) | 0;
   return hash;
 }
+
+/** One key's worth of the store: the state is the value itself, compared with `===`. */
+const kvKeyModel: Model<string, KvInput, KvOutput> = {
+  name: 'kv (one key)',
+  init: () => '',
+  step: (current, input, output) => {
+    switch (input.kind) {
+      case 'get':
+        return { legal: output === undefined || output === current, next: current };
+      case 'put':
+        return { legal: true, next: input.value };
+      case 'append':
+        return { legal: output === undefined || output === null || output === current, next: current + input.value };
+    }
+  },
+  hash: stringHash,
+};
