@@ -42,7 +42,8 @@ describe('notebooks/', () => {
     for (const plotCell of plotCells) {
       const ran = run.cells.find((cell) => cell.index === plotCell.index);
       const bundles = ran?.displays.filter((mimes) => mimes.includes(vegaLiteMime) && mimes.includes('image/svg+xml'));
-      expect(bundles?.length ?? 0, `${name}: cell ${plotCell.index} calls show() but displayed ${JSON.stringify(ran?.displays)}`).toBeGreaterThan(0);
+      const message = `${name}: cell ${plotCell.index} calls show() but displayed ${JSON.stringify(ran?.displays)}`;
+      expect(bundles?.length ?? 0, message).toBeGreaterThan(0);
     }
   });
 });

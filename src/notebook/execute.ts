@@ -134,7 +134,8 @@ export async function executeNotebook(file: string, options: ExecuteOptions): Pr
         throw new JupyterSetupError(`${python} cannot import ${missingModule[1]}. ${jupyterInstallAdvice}`);
       }
       throw new Error(
-        `Running ${file} through Jupyter failed (${child.timedOut ? `no result after ${runTimeoutMs} ms` : `exit ${String(child.status)}`}):\n` +
+        `Running ${file} through Jupyter failed ` +
+          `(${child.timedOut ? `no result after ${runTimeoutMs} ms` : `exit ${String(child.status)}`}):\n` +
           child.stderr.trim().split('\n').slice(-20).join('\n'),
       );
     }

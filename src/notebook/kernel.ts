@@ -124,7 +124,8 @@ export function ensureKernel(options: { root?: string } = {}): KernelSetup {
   const python = findPython(['jupyter_client', 'IPython']);
   if (python === null) {
     throw new JupyterSetupError(
-      `No python3 that can import jupyter_client and IPython was found (tried /usr/bin/python3 and python3 on PATH). ${jupyterInstallAdvice}`,
+      'No python3 that can import jupyter_client and IPython was found ' +
+        `(tried /usr/bin/python3 and python3 on PATH). ${jupyterInstallAdvice}`,
     );
   }
   const install = spawnSync(

@@ -61,6 +61,19 @@ export function nodeTimelineSpec(events: readonly TraceEvent[], options: NodeTim
   const description =
     `node timeline: ${nodes.length} nodes, ${roles.length} role segments, ${down.length} down periods, ` +
     `${partitions.length} partition bands, ${window.fromMs}-${window.toMs} ms`;
+  return buildSpec({ window, nodes, down, roles, partitions, description, options });
+}
+
+function buildSpec(parts: {
+  window: { fromMs: number; toMs: number };
+  nodes: readonly string[];
+  down: SegmentRow[];
+  roles: SegmentRow[];
+  partitions: SegmentRow[];
+  description: string;
+  options: NodeTimelineOptions;
+}): VegaLiteSpec {
+  const { window, nodes, down, roles, partitions, description, options } = parts;
   const x = {
     type: 'quantitative' as const,
     title: 'virtual time (ms)',
@@ -105,7 +118,10 @@ export function nodeTimelineSpec(events: readonly TraceEvent[], options: NodeTim
       },
       {
         data: { values: roles },
-        transform: [{ calculate: '(datum.startMs + datum.endMs) / 2', as: 'midMs' }, { calculate: '(datum.laneTop + datum.laneBottom) / 2', as: 'laneMid' }],
+        transform: [
+          { calculate: '(datum.startMs + datum.endMs) / 2', as: 'midMs' },
+          { calculate: '(datum.laneTop + datum.laneBottom) / 2', as: 'laneMid' },
+        ],
         mark: { type: 'text', fontSize: 10, color: 'black', clip: true },
         encoding: {
           x: { field: 'midMs', ...x },

@@ -1,8 +1,9 @@
 /**
  * The space-time (Lamport) diagram: one horizontal lane per node, virtual time left to right,
  * one line per delivered envelope from (send time, source lane) to (deliver time, target lane),
- * coloured by method, dashed for replies and dotted for one-way messages. Drops are crosses at the send point; crashes and restarts are marks on
- * the node's lane. A pure function of the trace.
+ * coloured by method, dashed for replies and dotted for one-way messages. Drops are crosses at
+ * the send point; crashes and restarts are triangles on the node's lane. A pure function of the
+ * trace.
  */
 import type { TraceEvent } from '../runtime/trace-event';
 import type { VegaLiteSpec } from './render';
@@ -151,33 +152,7 @@ function buildSpec(parts: {
         mark: { type: 'rule', color: '#bbbbbb', strokeDash: [2, 3] },
         encoding: { y: { field: 'lane', ...y } },
       },
-      {
-        data: { values: parts.arrows },
-        mark: { type: 'rule', strokeWidth: 1.2, opacity: 0.8, clip: true },
-        encoding: {
-          x: { field: 'sentAtMs', ...x },
-          x2: { field: 'deliveredAtMs' },
-          y: { field: 'sourceLane', ...y },
-          y2: { field: 'targetLane' },
-          color: methodColor,
-          strokeDash: {
-            field: 'kind',
-            type: 'nominal' as const,
-            title: 'kind',
-            scale: { domain: ['request', 'reply', 'message'], range: [[1, 0], [5, 3], [1, 2]] },
-          },
-          tooltip: tooltipFields(['method', 'kind', 'source', 'target', 'sentAtMs', 'deliveredAtMs']),
-        },
-      },
-      {
-        data: { values: parts.arrows },
-        mark: { type: 'point', filled: true, size: 18, clip: true },
-        encoding: {
-          x: { field: 'deliveredAtMs', ...x },
-          y: { field: 'targetLane', ...y },
-          color: methodColor,
-        },
-      },
+      ...arrowLayers(parts.arrows, x, y),
       {
         data: { values: parts.drops },
         mark: { type: 'point', shape: 'cross', filled: true, size: 70, clip: true },
@@ -193,6 +168,36 @@ function buildSpec(parts: {
     ],
   };
   return spec as VegaLiteSpec;
+}
+
+/** Each delivered envelope: a line from send to delivery (dashed for replies) and a dot at delivery. */
+function arrowLayers(rows: ArrowRow[], x: object, y: object): object[] {
+  const methodColor = { field: 'method', type: 'nominal' as const, title: 'method' };
+  return [
+    {
+      data: { values: rows },
+      mark: { type: 'rule', strokeWidth: 1.2, opacity: 0.8, clip: true },
+      encoding: {
+        x: { field: 'sentAtMs', ...x },
+        x2: { field: 'deliveredAtMs' },
+        y: { field: 'sourceLane', ...y },
+        y2: { field: 'targetLane' },
+        color: methodColor,
+        strokeDash: {
+          field: 'kind',
+          type: 'nominal' as const,
+          title: 'kind',
+          scale: { domain: ['request', 'reply', 'message'], range: [[1, 0], [5, 3], [1, 2]] },
+        },
+        tooltip: tooltipFields(['method', 'kind', 'source', 'target', 'sentAtMs', 'deliveredAtMs']),
+      },
+    },
+    {
+      data: { values: rows },
+      mark: { type: 'point', filled: true, size: 18, clip: true },
+      encoding: { x: { field: 'deliveredAtMs', ...x }, y: { field: 'targetLane', ...y }, color: methodColor },
+    },
+  ];
 }
 
 function lifecycleLayer(
