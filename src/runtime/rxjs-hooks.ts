@@ -12,7 +12,7 @@ let activeSink: ErrorSink | null = null;
 let installed = false;
 
 const synchronousTimeouts = {
-  setTimeout(handler: (...args: unknown[]) => void, _timeout?: number, ...args: unknown[]) {
+  setTimeout(handler: (...args: unknown[]) => void, _timeout?: number, ...args: unknown[]) { // tidy: allowed (replaces RxJS's real timer)
     handler(...args);
     return 0 as unknown as ReturnType<typeof setTimeout>;
   },
@@ -20,7 +20,7 @@ const synchronousTimeouts = {
 };
 
 const forbiddenIntervals = {
-  setInterval(): ReturnType<typeof setInterval> {
+  setInterval(): ReturnType<typeof setInterval> { // tidy: allowed (forbids RxJS's real interval)
     throw new UsageError(
       'an RxJS operator used the real-time asyncScheduler inside a simulated node. ' +
         'Pass ctx.scheduler to every timed operator: timer(ms, ctx.scheduler), delay(ms, ctx.scheduler), ' +
