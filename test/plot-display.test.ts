@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   __unsafe_setDisplayWriter,
@@ -48,6 +49,30 @@ describe('show', () => {
     expect(kernelDisplayWriter()).toBeNull(); // vitest is not a tslab kernel
     await show(spaceTimeSpec(fixtureTrace(), { fromMs: 0, toMs: 700 }), { summary: 'plain node' });
     expect(write).toHaveBeenCalledWith('plain node\n');
+  });
+});
+
+describe('kernelDisplayWriter', () => {
+  it("Display: inside tslab's kernel the bundle goes through its per-cell display-data writer", async () => {
+    // Simulate the kernel: tslab/dist/jupyter is loaded and holds the current cell's writer.
+    const nodeRequire = createRequire(__filename);
+    const file = nodeRequire.resolve('tslab/dist/jupyter');
+    const calls: unknown[][] = [];
+    const lastWriteDisplayData = (...args: unknown[]): number => calls.push(args);
+    const fake = { id: file, filename: file, loaded: true, exports: { lastWriteDisplayData } };
+    nodeRequire.cache[file] = fake as unknown as NodeJS.Module;
+    try {
+      const writer = kernelDisplayWriter();
+      expect(writer).not.toBeNull();
+      await show(spaceTimeSpec(fixtureTrace(), { fromMs: 0, toMs: 700 }), { summary: 'in a kernel' });
+      expect(calls).toHaveLength(1);
+      const [message, update] = calls[0] ?? [];
+      expect(update).toBe(false);
+      expect(message).toMatchObject({ metadata: {}, transient: {}, data: { 'text/plain': 'in a kernel' } });
+      expect(Object.keys((message as { data: object }).data)).toHaveLength(4);
+    } finally {
+      delete nodeRequire.cache[file];
+    }
   });
 });
 
