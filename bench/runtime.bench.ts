@@ -71,13 +71,8 @@ function bareRoundTrips(): number {
         const left = 2 * index + 1;
         const right = left + 1;
         let smallest = index;
-        for (const child of [left, right]) {
-          if (child < heap.length) {
-            const a = heap[child] as Delivery;
-            const b = heap[smallest] as Delivery;
-            if (a.at < b.at || (a.at === b.at && a.seq < b.seq)) smallest = child;
-          }
-        }
+        if (left < heap.length && earlier(heap[left] as Delivery, heap[smallest] as Delivery)) smallest = left;
+        if (right < heap.length && earlier(heap[right] as Delivery, heap[smallest] as Delivery)) smallest = right;
         if (smallest === index) break;
         [heap[index], heap[smallest]] = [heap[smallest] as Delivery, heap[index] as Delivery];
         index = smallest;
@@ -85,6 +80,7 @@ function bareRoundTrips(): number {
     }
     return top;
   };
+  const earlier = (a: Delivery, b: Delivery) => a.at < b.at || (a.at === b.at && a.seq < b.seq);
   const sent = new Array<number>(nodes.length).fill(0);
   const perNode = roundTripsPerRun / nodes.length;
   let now = 0;
