@@ -5,3 +5,21 @@ export { TestFailure, ImplementationError } from './lab';
 export type { Lab, LabTest, TestContext, FailureKind } from './lab';
 export { runTest } from './run-test';
 export type { TestOutcome, RunTestOptions } from './run-test';
+export { runTests, selectTests, seedRange, SelectionError } from './sweep';
+export type { SweepOptions, TestSelection } from './sweep';
+export {
+  loadImplementation,
+  compileImplementation,
+  evaluateImplementation,
+  implementationFor,
+  implementationCells,
+  ImplementationLoadError,
+} from './load-impl';
+export type { LoadOptions, LoadedImplementation, CompiledImplementation, LoadProblem } from './load-impl';
+export { cellRole, excludedCellRoles } from './notebook-cells';
+export { runTestsIsolated, IsolationError } from './isolate';
+export type { IsolateOptions, IsolatedRunRequest, PlannedRun } from './isolate';
+export { passLine, failureBlock, replayCommand, summarize, summaryTable, outcomeJson, formatCount } from './report';
+export type { ReplayTarget, PartSummary } from './report';
+export { runLabTests } from './notebook';
+export type { RunLabTestsOptions } from './notebook';

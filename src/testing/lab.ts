@@ -21,6 +21,11 @@ export interface Lab<I> {
    * implementation cells of a notebook). Throws `ImplementationError` naming what is missing.
    */
   implementationFrom(exports: Readonly<Record<string, unknown>>): I;
+  /**
+   * The student skeleton, relative to the lab's folder (e.g. `raft.ts`): what `distlab test
+   * <lab>` runs when no `--impl` is given.
+   */
+  readonly skeleton?: string;
   /** Plots worth drawing for a run of this lab (replay --out, grader reports, notebooks). */
   plots?(world: World, failure: TestFailure | null): Array<{ readonly title: string; readonly spec: object }>;
 }

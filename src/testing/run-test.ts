@@ -21,6 +21,8 @@ export interface TestOutcome {
   readonly events: number;
   /** One sentence, when failed. */
   readonly failure?: string;
+  /** Virtual time of the failure, in ms, when failed. */
+  readonly failureAtMs?: number;
   readonly log: readonly string[];
 }
 
@@ -100,7 +102,7 @@ export async function runTest<I>(
     ops,
     traceHash: world.trace.hash(),
     events: world.trace.length,
-    ...(failure === null ? {} : { failure: failure.message }),
+    ...(failure === null ? {} : { failure: failure.message, failureAtMs: failure.atMs }),
     log,
   };
   return { outcome, world, failure };

@@ -1,0 +1,66 @@
+/**
+ * The child side of `runTestsIsolated` (isolate.ts): loads the lab once, then for each run
+ * evaluates the compiled submission afresh and runs one test on one seed. It decides nothing:
+ * it sends the outcome, and the parent owns the wall clock and the verdict when it dies.
+ */
+import type { Lab } from './lab';
+import { loadLabSource } from './lab-source';
+import { evaluateImplementation, implementationFor, type CompiledImplementation } from './load-impl';
+import { describeError } from './module-graph';
+import { runTest, type TestOutcome } from './run-test';
+import type { ParentMessage, WorkerMessage } from './isolate';
+
+let lab: Lab<unknown> | null = null;
+let compiled: CompiledImplementation | null = null;
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+async function handle(message: ParentMessage): Promise<void> {
+  if (message.type === 'init') {
+    try {
+      lab = await loadLabSource(message.lab);
+      compiled = message.impl;
+      send({ type: 'ready' });
+    } catch (error) {
+      send({ type: 'init-failed', message: describeError(error) });
+    }
+    return;
+  }
+  if (lab === null || compiled === null) throw new Error('isolate-worker: run before init');
+  const test = lab.tests.find((candidate) => candidate.name === message.test);
+  if (test === undefined) throw new Error(`isolate-worker: no test ${message.test}`);
+  let outcome: TestOutcome;
+  try {
+    const impl = implementationFor(lab, { file: compiled.file, exports: await evaluateImplementation(compiled) });
+    outcome = (await runTest(lab, test, impl, message.seed)).outcome;
+  } catch (error) {
+    outcome = {
+      lab: lab.name,
+      name: test.name,
+      part: test.part,
+      seed: message.seed,
+      passed: false,
+      kind: 'crash',
+      virtualMs: 0,
+      wallMs: 0,
+      peers: 0,
+      rpcs: 0,
+      bytes: 0,
+      ops: 0,
+      traceHash: '',
+      events: 0,
+      failure: `the implementation could not be loaded for this run: ${describeError(error)}`,
+      failureAtMs: 0,
+      log: [],
+    };
+  }
+  send({ type: 'outcome', id: message.id, outcome });
+}
+
+let queue: Promise<void> = Promise.resolve();
+process.on('message', (message: ParentMessage) => {
+  queue = queue.then(() => handle(message));
+});
+process.on('disconnect', () => process.exit(0));
