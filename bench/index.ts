@@ -1,5 +1,6 @@
 import type { Benchmark } from './harness';
+import { linearizabilityBenchmarks } from './linearizability.bench';
 import { runtimeBenchmarks } from './runtime.bench';
 
 /** Every benchmark `npm run bench` runs, in order. Each concern adds its own file. */
-export const benchmarks: Benchmark[] = [...runtimeBenchmarks];
+export const benchmarks: Benchmark[] = [...runtimeBenchmarks, ...linearizabilityBenchmarks];

@@ -22,5 +22,5 @@ export { nodeTimelineSpec } from './node-timeline';
 export type { NodeTimelineOptions } from './node-timeline';
 export { metricSpec } from './metric';
 export type { MetricOptions } from './metric';
-// historySpec (src/plot/history.ts) is exported here by its author:
-// export { historySpec } from './history';
+// The linearizability history view (src/plot/history.ts).
+export { historySpec } from './history';
