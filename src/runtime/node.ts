@@ -17,10 +17,14 @@ export type RpcFailureReason =
   /** The peer's handler threw (a bug in the peer; logged as a node error). */
   | 'handler-error';
 
-/** The result of `ctx.call()`: the labrpc contract, a reply or a failure, never an exception. */
+/**
+ * The result of `ctx.call()`: the labrpc contract, a reply or a failure, never an exception.
+ * Both variants declare both fields so that notebook cells, which tslab compiles without
+ * strict mode (where `if (r.ok)` does not narrow), can still read `r.value` and `r.reason`.
+ */
 export type RpcResult<R> =
-  | { readonly ok: true; readonly value: R }
-  | { readonly ok: false; readonly reason: RpcFailureReason };
+  | { readonly ok: true; readonly value: R; readonly reason?: undefined }
+  | { readonly ok: false; readonly reason: RpcFailureReason; readonly value?: undefined };
 
 export interface CallOptions {
   /** Give up after this many virtual ms with reason 'timeout'. Default: wait for the network's answer. */
