@@ -25,3 +25,4 @@ export type * from './trace-event';
 export type { TimerHandle } from './scheduler';
 export { applyNemesisAction, scriptedNemesis, randomNemesis, chooseNemesisAction } from './nemesis';
 export type { NemesisAction, NemesisStep, NemesisWeights, RandomNemesisOptions, NemesisState } from './nemesis';
+export { parseTraceJsonLines, TraceFileError } from './trace-file';

@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { checkCommand } from './check';
 import { replayCommand } from './replay';
 import { testCommand } from './test';
+import { traceCommand } from './trace';
 
 /**
  * Every subcommand of `distlab`, one factory per file in this folder.
  * Add a command by writing `commands/<name>.ts` exporting `<name>Command(): Command`
  * and listing it here.
  */
-export const commandFactories: ReadonlyArray<() => Command> = [testCommand, replayCommand, checkCommand];
+export const commandFactories: ReadonlyArray<() => Command> = [testCommand, replayCommand, checkCommand, traceCommand];
