@@ -6,7 +6,7 @@
 import type { Lab } from './lab';
 import { loadLabSource } from './lab-source';
 import { evaluateImplementation, implementationFor, type CompiledImplementation } from './load-impl';
-import { describeError } from './module-graph';
+import { describeError, withExitGuard } from './module-graph';
 import { runTest, type TestOutcome } from './run-test';
 import type { ParentMessage, WorkerMessage } from './isolate';
 
@@ -29,12 +29,13 @@ async function handle(message: ParentMessage): Promise<void> {
     return;
   }
   if (lab === null || compiled === null) throw new Error('isolate-worker: run before init');
+  const current = lab;
   const test = lab.tests.find((candidate) => candidate.name === message.test);
   if (test === undefined) throw new Error(`isolate-worker: no test ${message.test}`);
   let outcome: TestOutcome;
   try {
     const impl = implementationFor(lab, { file: compiled.file, exports: await evaluateImplementation(compiled) });
-    outcome = (await runTest(lab, test, impl, message.seed)).outcome;
+    outcome = (await withExitGuard(() => runTest(current, test, impl, message.seed))).outcome;
   } catch (error) {
     outcome = {
       lab: lab.name,

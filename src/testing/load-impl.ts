@@ -14,7 +14,7 @@ import type * as TS from 'typescript';
 import { NotebookFormatError, readNotebook, type Notebook } from '../notebook/ipynb';
 import { ImplementationError, type Lab } from './lab';
 import { implementationCells, notebookModule, type NotebookModule } from './notebook-cells';
-import { describeError, evaluateGraph, localCandidates, ModuleEvaluationError, preloadDistlab, requiredSpecifiers, type CompiledGraph } from './module-graph';
+import { describeError, evaluateGraph, withExitGuard, localCandidates, ModuleEvaluationError, preloadDistlab, requiredSpecifiers, type CompiledGraph } from './module-graph';
 import { packageRoot, runningFromSource } from './package-root';
 
 export { implementationCells } from './notebook-cells';
@@ -78,7 +78,7 @@ export async function loadImplementation(file: string, options: LoadOptions = {}
 export async function evaluateImplementation(compiled: CompiledImplementation): Promise<Readonly<Record<string, unknown>>> {
   await preloadDistlab(compiled.graph);
   try {
-    return evaluateGraph(compiled.graph);
+    return await withExitGuard(() => evaluateGraph(compiled.graph));
   } catch (error) {
     const cause = error instanceof ModuleEvaluationError ? error.error : error;
     const where = error instanceof ModuleEvaluationError ? displayPath(error.file) : displayPath(compiled.file);
@@ -211,12 +211,22 @@ function typeCheck(
   const getSourceFile = host.getSourceFile.bind(host);
   host.readFile = (name) => overrides.get(path.resolve(name)) ?? readFile(name);
   host.fileExists = (name) => overrides.has(path.resolve(name)) || fileExists(name);
+  const owned = new Set(files.map((file) => path.resolve(file)));
   host.getSourceFile = (name, language, onError, create) => {
-    const text = overrides.get(path.resolve(name));
-    return text === undefined ? getSourceFile(name, language, onError, create) : ts.createSourceFile(name, text, language, true);
+    const resolved = path.resolve(name);
+    const text = overrides.get(resolved);
+    if (text !== undefined) return ts.createSourceFile(name, text, language, true);
+    if (owned.has(resolved)) return getSourceFile(name, language, onError, create);
+    // Library files (lib.*.d.ts, @types/node, distlab's own types) do not change between
+    // checks: parse them once per process.
+    const key = `${strict}|${JSON.stringify(language)}|${resolved}`;
+    const cached = sourceFileCache.get(key);
+    if (cached !== undefined) return cached;
+    const parsed = getSourceFile(name, language, onError, create);
+    if (parsed !== undefined) sourceFileCache.set(key, parsed);
+    return parsed;
   };
   const program = ts.createProgram({ rootNames: [...files], options, host });
-  const owned = new Set(files.map((file) => path.resolve(file)));
   const diagnostics: TS.Diagnostic[] = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
   for (const sourceFile of program.getSourceFiles()) {
     if (!owned.has(path.resolve(sourceFile.fileName))) continue;
@@ -234,6 +244,8 @@ function typeCheck(
     lines,
   );
 }
+
+const sourceFileCache = new Map<string, TS.SourceFile>();
 
 /** Compile errors listed in the message (all of them are in `details`). */
 export const diagnosticsShownMax = 20;

@@ -160,3 +160,24 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }
+
+/** Thrown in place of exiting when a submission calls `process.exit` while guarded. */
+export class ExitAttemptError extends Error {
+  override readonly name = 'ExitAttemptError';
+}
+
+/**
+ * Runs `body` with `process.exit` replaced by a throw, so a submission cannot end the runner
+ * (with exit code 0, say) at import or while a test runs; restores it afterwards.
+ */
+export async function withExitGuard<T>(body: () => T | Promise<T>): Promise<T> {
+  const exit = process.exit;
+  process.exit = ((code?: number | string | null) => {
+    throw new ExitAttemptError(`process.exit(${code ?? ''}) was called; a submission may not end the process`);
+  }) as typeof process.exit;
+  try {
+    return await body();
+  } finally {
+    process.exit = exit;
+  }
+}

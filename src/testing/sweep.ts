@@ -4,6 +4,7 @@
  * processes with a wall-clock guard, which the CLI does by default.
  */
 import type { Lab, LabTest } from './lab';
+import { withExitGuard } from './module-graph';
 import { runTest, type TestOutcome } from './run-test';
 
 export interface TestSelection {
@@ -93,7 +94,7 @@ export async function runTests<I>(lab: Lab<I>, impl: I, options: SweepOptions<I>
   for (const test of tests) {
     for (const seed of options.seeds) {
       const current = options.implementationFor === undefined ? impl : await options.implementationFor(test, seed);
-      const { outcome } = await runTest(lab, test, current, seed);
+      const { outcome } = await withExitGuard(() => runTest(lab, test, current, seed));
       outcomes.push(outcome);
       options.onOutcome?.(outcome);
     }

@@ -14,6 +14,7 @@ import type { World } from '../../runtime/world';
 import { ImplementationLoadError, evaluateImplementation, implementationFor } from '../../testing/load-impl';
 import type { Lab, TestFailure } from '../../testing/lab';
 import { colorFor, outcomeText, replayCommand as replayCommandLine, type ReplayTarget } from '../../testing/report';
+import { withExitGuard } from '../../testing/module-graph';
 import { runTest, type TestOutcome } from '../../testing/run-test';
 import { selectTests, SelectionError } from '../../testing/sweep';
 import { LabNotFoundError, loadLab } from '../labs';
@@ -79,7 +80,7 @@ export async function runReplayCommand(labName: string, name: string, options: R
     ...(options.impl === undefined ? {} : { impl: options.impl }),
     ...(options.labDir === undefined ? {} : { labDir: options.labDir }),
   };
-  const { outcome, world, failure } = await runTest(lab, test, impl, options.seed);
+  const { outcome, world, failure } = await withExitGuard(() => runTest(lab, test, impl, options.seed));
   const color = output.color ?? colorFor(process.stdout);
   output.stdout(`${outcomeText(outcome, target, { color, verbose: options.verbose })}\n`);
   output.stdout(`trace ${outcome.traceHash} (${outcome.events} events)\n`);
