@@ -1,0 +1,288 @@
+/**
+ * The sandboxed grading worker. The grading process copies this file (compiled) into a scratch
+ * folder and starts it with Node's permission model (no reads outside the scratch folder, the
+ * built runtime and node_modules; writes only to the scratch folder; no child processes, worker
+ * threads, inspector or native addons), a heap limit and, where the OS allows, no network.
+ *
+ * Order matters, and is the security argument:
+ *   1. receive `init` (HMAC key, lab, hidden tests and the compiled submission) over IPC;
+ *   2. load the runtime, the lab and the hidden tests (closures; their files are not readable);
+ *   3. harden: capture what the reporter needs, freeze the intrinsics and the runtime's
+ *      modules, block network modules and process exits;
+ *   4. only then evaluate the submission, once to report load errors and afresh for each run.
+ * Results go back signed with the key, which lives only in this module's closure.
+ *
+ * Nothing here is imported from src/ at run time except through `init.runtimeRoot` (absolute
+ * paths): this file must work copied alone into the scratch folder.
+ */
+import type { Lab, LabTest, TestFailure } from '../../src/testing/lab';
+import type { TestOutcome } from '../../src/testing/run-test';
+import type { InitMessage, RunMessage, WireLabSource, WireGraph } from './protocol';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const nodeCrypto = require('node:crypto') as typeof import('node:crypto');
+const nodePath = require('node:path') as typeof import('node:path');
+
+type Namespace = Record<string, unknown>;
+
+interface Runtime {
+  readonly runTest: typeof import('../../src/testing/run-test').runTest;
+  readonly loadLabSource: (source: WireLabSource) => Promise<Lab<unknown>>;
+  readonly preloadDistlab: (graph: WireGraph) => Promise<void>;
+  readonly evaluateGraph: (graph: WireGraph) => Namespace;
+  readonly describeError: (error: unknown) => string;
+}
+
+const logLinesMax = 50;
+const logLineCharsMax = 500;
+const plotBytesMax = 1024 * 1024;
+
+const originalSend = process.send?.bind(process);
+const stringify = JSON.stringify;
+const createHmac = nodeCrypto.createHmac;
+let key: Buffer | null = null;
+
+function sendSigned(body: object): void {
+  if (originalSend === undefined || key === null) return;
+  const text = stringify(body);
+  const signature = createHmac('sha256', key).update(text).digest('hex');
+  originalSend({ body: text, mac: signature });
+}
+
+function loadRuntime(root: string): Runtime {
+  const runTestModule = require(nodePath.join(root, 'testing', 'run-test.js')) as typeof import('../../src/testing/run-test');
+  const graphModule = require(nodePath.join(root, 'testing', 'module-graph.js')) as typeof import('../../src/testing/module-graph');
+  const labSource = require(nodePath.join(root, 'testing', 'lab-source.js')) as typeof import('../../src/testing/lab-source');
+  require(nodePath.join(root, 'index.js'));
+  require(nodePath.join(root, 'testing', 'index.js'));
+  return {
+    runTest: runTestModule.runTest,
+    loadLabSource: labSource.loadLabSource as Runtime['loadLabSource'],
+    preloadDistlab: graphModule.preloadDistlab,
+    evaluateGraph: graphModule.evaluateGraph,
+    describeError: graphModule.describeError,
+  };
+}
+
+const blockedModules = ['child_process', 'cluster', 'worker_threads', 'inspector', 'v8', 'net', 'tls', 'http', 'https', 'http2', 'dgram', 'dns', 'module', 'repl', 'trace_events', 'wasi'];
+
+/** Step 3: everything the submission could use to escape or to lie. */
+function harden(runtimeRoot: string, frozenValues: readonly unknown[]): void {
+  const refuse = (what: string) => () => {
+    throw new Error(`${what} is not allowed while grading: the autograder runs your code in a sandbox`);
+  };
+  // Node's own modules subclass net.Socket (stdio pipes, tty): patch entry points, not classes.
+  void process.stdout;
+  void process.stderr;
+  const entryPoints: Readonly<Record<string, readonly string[]>> = {
+    net: ['connect', 'createConnection', 'createServer'],
+    tls: ['connect', 'createServer'],
+    http: ['request', 'get', 'createServer'],
+    https: ['request', 'get', 'createServer'],
+    http2: ['connect', 'createServer', 'createSecureServer'],
+    dgram: ['createSocket'],
+    dns: ['lookup', 'resolve', 'resolve4', 'resolve6'],
+  };
+  for (const [name, functions] of Object.entries(entryPoints)) {
+    const module = require(`node:${name}`) as Namespace;
+    for (const property of functions) {
+      try {
+        Object.defineProperty(module, property, { value: refuse(`${name}.${property}`), writable: false, configurable: false });
+      } catch {
+        /* read-only export */
+      }
+    }
+  }
+  const net = require('node:net') as { Socket: { prototype: object }; Server: { prototype: object } };
+  Object.defineProperty(net.Socket.prototype, 'connect', { value: refuse('net.Socket.connect'), writable: false, configurable: false });
+  Object.defineProperty(net.Server.prototype, 'listen', { value: refuse('net.Server.listen'), writable: false, configurable: false });
+  const dgram = require('node:dgram') as { Socket: { prototype: object } };
+  for (const method of ['bind', 'send', 'connect']) {
+    Object.defineProperty(dgram.Socket.prototype, method, { value: refuse(`dgram.Socket.${method}`), writable: false, configurable: false });
+  }
+  for (const name of ['fetch', 'WebSocket', 'EventSource']) {
+    try {
+      Object.defineProperty(globalThis, name, { value: refuse(name), writable: false, configurable: false });
+    } catch {
+      /* absent */
+    }
+  }
+  const processRecord = process as unknown as Namespace;
+  for (const name of ['exit', 'reallyExit', 'abort', 'kill', 'dlopen', 'chdir', 'setuid', 'setgid', 'disconnect', 'send']) {
+    Object.defineProperty(processRecord, name, { value: refuse(`process.${name}`), writable: false, configurable: false });
+  }
+  const Module = require('node:module') as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+  const load = Module._load;
+  const blocked = new Set(blockedModules.flatMap((name) => [name, `node:${name}`]));
+  Object.defineProperty(Module, '_load', {
+    value(request: string, ...rest: unknown[]) {
+      if (blocked.has(request)) throw new Error(`require('${request}') is not allowed while grading: the autograder runs your code in a sandbox`);
+      return load.call(this, request, ...rest);
+    },
+    writable: false,
+    configurable: false,
+  });
+  // The runtime's own modules and the lab: frozen so a submission cannot patch the checks.
+  for (const [file, cached] of Object.entries(require.cache)) {
+    if (cached !== undefined && file.startsWith(runtimeRoot)) deepFreeze(cached.exports, 2);
+  }
+  for (const value of frozenValues) deepFreeze(value, 3);
+  // The intrinsics the runtime and the checks lean on.
+  const intrinsics: unknown[] = [
+    Object, Function, Array, Map, Set, WeakMap, WeakSet, Promise, String, Number, Boolean, Symbol, BigInt,
+    RegExp, Date, JSON, Math, Reflect, ArrayBuffer, Uint8Array, Buffer,
+  ];
+  // Error constructors stay writable (libraries set Error.stackTraceLimit and prepareStackTrace).
+  for (const intrinsic of intrinsics) {
+    Object.freeze(intrinsic);
+    const prototype = (intrinsic as { prototype?: unknown }).prototype;
+    if (prototype !== undefined) Object.freeze(prototype);
+  }
+  const typedArray = Object.getPrototypeOf(Uint8Array) as { prototype: object };
+  Object.freeze(typedArray);
+  Object.freeze(typedArray.prototype);
+  const hmac = createHmac('sha256', 'k');
+  for (let prototype = Object.getPrototypeOf(hmac) as object | null; prototype !== null && prototype !== Object.prototype; prototype = Object.getPrototypeOf(prototype) as object | null) {
+    Object.freeze(prototype);
+  }
+  Object.freeze(nodeCrypto);
+}
+
+function deepFreeze(value: unknown, depth: number): void {
+  if (depth < 0 || value === null || (typeof value !== 'object' && typeof value !== 'function')) return;
+  if (Object.isFrozen(value)) return;
+  Object.freeze(value);
+  if (typeof value === 'function' && typeof (value as { prototype?: unknown }).prototype === 'object') {
+    deepFreeze((value as { prototype: unknown }).prototype, depth - 1);
+  }
+  for (const name of Object.getOwnPropertyNames(value)) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, name);
+    if (descriptor !== undefined && 'value' in descriptor) deepFreeze(descriptor.value, depth - 1);
+  }
+}
+
+function capLog(log: readonly string[]): string[] {
+  const kept = log.slice(0, logLinesMax).map((line) => (line.length > logLineCharsMax ? `${line.slice(0, logLineCharsMax)}...` : line));
+  if (log.length > logLinesMax) kept.push(`... ${log.length - logLinesMax} more lines`);
+  return kept;
+}
+
+interface Session {
+  readonly runtime: Runtime;
+  readonly lab: Lab<unknown>;
+  readonly tests: ReadonlyMap<string, LabTest<unknown>>;
+  readonly init: InitMessage;
+}
+
+function failedOutcome(session: Session, message: RunMessage, test: LabTest<unknown> | undefined, failure: string): TestOutcome {
+  return {
+    lab: session.lab.name,
+    name: message.test,
+    part: test?.part ?? '?',
+    seed: message.seed,
+    passed: false,
+    kind: 'crash',
+    virtualMs: 0,
+    wallMs: 0,
+    peers: 0,
+    rpcs: 0,
+    bytes: 0,
+    ops: 0,
+    traceHash: '00000000',
+    events: 0,
+    failure,
+    log: [],
+  };
+}
+
+async function implementation(session: Session): Promise<unknown> {
+  const exports = session.runtime.evaluateGraph(session.init.submission.graph);
+  return session.lab.implementationFrom(exports);
+}
+
+async function runOne(session: Session, message: RunMessage): Promise<void> {
+  const test = session.tests.get(`${message.hidden ? 'hidden' : 'public'}:${message.test}`);
+  if (test === undefined) {
+    sendSigned({ type: 'outcome', id: message.id, outcome: failedOutcome(session, message, test, `no test named ${message.test}`), plots: [] });
+    return;
+  }
+  let impl: unknown;
+  try {
+    impl = await implementation(session);
+  } catch (error) {
+    const failure = `the submission could not be loaded for this run: ${session.runtime.describeError(error)}`;
+    sendSigned({ type: 'outcome', id: message.id, outcome: failedOutcome(session, message, test, failure), plots: [] });
+    return;
+  }
+  const eventsMax = Math.min(test.world?.eventsMax ?? Infinity, session.init.eventsMax);
+  const limited: LabTest<unknown> = { ...test, world: { ...test.world, eventsMax }, run: (t) => test.run(t) };
+  const { outcome, world, failure } = await session.runtime.runTest(session.lab, limited, impl, message.seed);
+  const plots: Array<{ title: string; spec: unknown }> = [];
+  if (!outcome.passed && message.plots && session.lab.plots !== undefined) {
+    try {
+      for (const plot of session.lab.plots(world, failure as TestFailure | null)) {
+        const text = stringify(plot.spec);
+        if (text.length <= plotBytesMax) plots.push({ title: String(plot.title), spec: JSON.parse(text) as unknown });
+      }
+    } catch {
+      /* plots are a courtesy: a run whose plots throw still reports */
+    }
+  }
+  sendSigned({ type: 'outcome', id: message.id, outcome: { ...outcome, log: capLog(outcome.log) }, plots: plots.slice(0, 10) });
+}
+
+async function start(init: InitMessage): Promise<Session> {
+  key = Buffer.from(init.key, 'hex');
+  const runtime = loadRuntime(init.runtimeRoot);
+  const lab = await runtime.loadLabSource(init.lab);
+  const tests = new Map<string, LabTest<unknown>>();
+  for (const test of lab.tests) tests.set(`public:${test.name}`, test);
+  if (init.hidden !== null) {
+    await runtime.preloadDistlab(init.hidden);
+    const exported = runtime.evaluateGraph(init.hidden);
+    const hidden = (exported.hiddenTests ?? exported.default) as ReadonlyArray<LabTest<unknown>> | undefined;
+    for (const test of hidden ?? []) tests.set(`hidden:${test.name}`, test);
+  }
+  await runtime.preloadDistlab(init.submission.graph);
+  harden(init.runtimeRoot, [lab, [...tests.values()]]);
+  return { runtime, lab, tests, init };
+}
+
+function main(): void {
+  let session: Promise<Session> | null = null;
+  let queue: Promise<void> = Promise.resolve();
+  process.on('uncaughtException', (error) => {
+    process.stderr.write(`uncaught exception outside the simulation: ${String(error)}\n`);
+  });
+  process.on('unhandledRejection', (error) => {
+    process.stderr.write(`unhandled rejection outside the simulation: ${String(error)}\n`);
+  });
+  process.on('message', (raw: unknown) => {
+    const message = raw as InitMessage | RunMessage;
+    if (message.type === 'init') {
+      if (session !== null) return;
+      session = start(message);
+      session.then(
+        async (ready) => {
+          try {
+            const exports = ready.runtime.evaluateGraph(ready.init.submission.graph);
+            ready.lab.implementationFrom(exports);
+            sendSigned({ type: 'ready', exports: Object.keys(exports).slice(0, 200) });
+          } catch (error) {
+            sendSigned({ type: 'load-error', problem: 'import', message: ready.runtime.describeError(error).slice(0, 8000) });
+          }
+        },
+        (error: unknown) => sendSigned({ type: 'load-error', problem: 'grader', message: String(error).slice(0, 8000) }),
+      );
+      return;
+    }
+    if (message.type === 'run' && session !== null) {
+      const current = session;
+      queue = queue.then(async () => runOne(await current, message)).catch((error: unknown) => {
+        process.stderr.write(`grader worker error: ${String(error)}\n`);
+      });
+    }
+  });
+}
+
+main();

@@ -1,0 +1,64 @@
+/**
+ * Grading configuration, one file per lab: `grading/config/<lab>.json`.
+ *
+ *   {
+ *     "lab": "raft",
+ *     "parts": { "3A": 25, "3B": 25, "3C": 25, "3D": 25 },   points per part, split evenly over its tests
+ *     "seeds": 20,                    seeds per test (public and hidden); every seed must pass
+ *     "seedBase": 5840,               seeds are seedBase+1 .. seedBase+seeds (not the public 1..N)
+ *     "hidden": "../hidden/raft/index.ts",   module exporting `hiddenTests`, relative to this file
+ *     "limits": { "wallMsPerRun": 60000, "memoryMb": 512, "eventsMax": 20000000, "startupWallMs": 20000 }
+ *   }
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+
+export const limitsSchema = z
+  .object({
+    wallMsPerRun: z.number().int().positive().max(600_000).default(60_000),
+    memoryMb: z.number().int().min(64).max(8192).default(512),
+    eventsMax: z.number().int().positive().max(50_000_000).default(20_000_000),
+    startupWallMs: z.number().int().positive().max(600_000).default(20_000),
+  })
+  .strict();
+
+export const gradingConfigSchema = z
+  .object({
+    lab: z.string().min(1),
+    parts: z.record(z.string(), z.number().min(0)),
+    seeds: z.number().int().min(1).max(10_000).default(20),
+    seedBase: z.number().int().min(0).default(5840),
+    hidden: z.string().optional(),
+    limits: limitsSchema.default({ wallMsPerRun: 60_000, memoryMb: 512, eventsMax: 20_000_000, startupWallMs: 20_000 }),
+  })
+  .strict();
+
+export type GradingConfig = z.infer<typeof gradingConfigSchema> & { readonly file: string };
+export type GradingLimits = z.infer<typeof limitsSchema>;
+
+export class GradingConfigError extends Error {
+  override readonly name = 'GradingConfigError';
+}
+
+/** Reads and validates a grading config; the error names the file and each bad field. */
+export function readGradingConfig(file: string): GradingConfig {
+  if (!fs.existsSync(file)) throw new GradingConfigError(`no grading config at ${file}: write grading/config/<lab>.json (see grading/grader/config.ts).`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new GradingConfigError(`${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = gradingConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`);
+    throw new GradingConfigError(`${file}: ${problems.join('; ')}`);
+  }
+  return { ...parsed.data, file: path.resolve(file) };
+}
+
+/** The hidden tests module named by a config, absolute, or null. */
+export function hiddenModule(config: GradingConfig): string | null {
+  return config.hidden === undefined ? null : path.resolve(path.dirname(config.file), config.hidden);
+}

@@ -1,0 +1,260 @@
+/**
+ * `distlab grade`: grades one submission against a lab's public tests (on the grading seeds)
+ * and hidden tests, in sandboxed workers (sandbox.ts), and writes results.json (Gradescope's
+ * schema) plus one HTML page per failed test. Never throws for a bad submission: every way a
+ * submission can fail still yields a valid results.json.
+ *
+ * The grading process compiles the submission (TypeScript, type-checked) but never evaluates
+ * it: it ships the compiled CommonJS to the workers. It does evaluate the lab and the hidden
+ * tests, which are instructor code.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Presets, SingleBar } from 'cli-progress';
+import { loadLab, type LoadedLab } from '../../src/cli/labs';
+import type { LabTest } from '../../src/testing/lab';
+import { compileImplementation, compileModuleGraph, ImplementationLoadError, type CompiledImplementation } from '../../src/testing/load-impl';
+import { evaluateGraph, preloadDistlab, type CompiledGraph } from '../../src/testing/module-graph';
+import { packageRoot } from '../../src/testing/package-root';
+import { replayCommand } from '../../src/testing/report';
+import { hiddenModule, readGradingConfig, type GradingConfig, type GradingLimits } from './config';
+import { failureLines, partTable, writeFailurePage } from './feedback';
+import { gradescopeResults, unloadableResults, verdicts, type GradescopeResults, type TestPlan, type TestVerdict } from './results';
+import { networkIsolation, prepareScratch, runPool, type Assignment, type RunRecord, type SandboxSetup } from './sandbox';
+
+export interface GradeOptions {
+  /** The submission: a `.ts` module or a lab notebook. */
+  readonly submission: string;
+  readonly lab: string;
+  /** A lab folder outside labs/ (fixtures). */
+  readonly labDir?: string;
+  /** Grading config; default `grading/config/<lab>.json`. */
+  readonly configFile?: string;
+  /** Where results.json and failure pages go; default `grading-output`. */
+  readonly outDir?: string;
+  /** Seeds per test (default: the config's). */
+  readonly seeds?: number;
+  /** Parallel workers (default: every core). */
+  readonly jobs?: number;
+  readonly limits?: Partial<GradingLimits>;
+  /** Run only public or only hidden tests (mutant tables). */
+  readonly suites?: { readonly public: boolean; readonly hidden: boolean };
+  /** Write failure pages (default true). */
+  readonly pages?: boolean;
+  /** Progress bar and table on standard error (default false). */
+  readonly progress?: boolean;
+  /** The name the replay command gives the submission (default its base name). */
+  readonly replayImpl?: string;
+}
+
+export interface GradeReport {
+  readonly results: GradescopeResults;
+  readonly verdicts: readonly TestVerdict[];
+  readonly loadError: string | null;
+  readonly outDir: string;
+  readonly wallMs: number;
+  readonly table: string;
+}
+
+/** Something the instructor must fix (no build, bad config); the submission is not to blame. */
+export class GradeSetupError extends Error {
+  override readonly name = 'GradeSetupError';
+}
+
+const gradingSummaryLinesMax = 40;
+
+export async function grade(options: GradeOptions): Promise<GradeReport> {
+  const started = Date.now();
+  const outDir = path.resolve(options.outDir ?? 'grading-output');
+  fs.mkdirSync(outDir, { recursive: true });
+  const root = packageRoot();
+  const loaded = await loadLab({ name: options.lab, ...(options.labDir === undefined ? {} : { labDir: options.labDir }) });
+  const config = configFor(options, loaded, root);
+  const limits: GradingLimits = { ...config.limits, ...options.limits };
+  const seedCount = options.seeds ?? config.seeds;
+  const seeds = Array.from({ length: seedCount }, (_, index) => config.seedBase + index + 1);
+  const hiddenFile = hiddenModule(config);
+  const hiddenGraph = hiddenFile !== null && fs.existsSync(hiddenFile) ? compileModuleGraph(hiddenFile) : null;
+  const hiddenTests = hiddenGraph === null ? [] : await hiddenTestsOf(hiddenGraph);
+  const suites = options.suites ?? { public: true, hidden: true };
+  const plan: TestPlan[] = [
+    ...(suites.public ? loaded.lab.tests.map((test) => ({ name: test.name, part: test.part, hidden: false })) : []),
+    ...(suites.hidden ? hiddenTests.map((test) => ({ name: test.name, part: test.part, hidden: true })) : []),
+  ].filter((test) => test.part in config.parts);
+  const replayImpl = options.replayImpl ?? path.basename(options.submission);
+  const replay = (name: string, seed: number) => replayCommand({ name, seed }, { lab: loaded.lab.name, impl: replayImpl });
+  const extra: Record<string, unknown> = { lab: loaded.lab.name, seeds, sandbox: { network: networkIsolation().kind, ...limits } };
+
+  let compiled: CompiledImplementation;
+  try {
+    compiled = compileSubmission(options.submission, root);
+  } catch (error) {
+    return finishUnloadable(outDir, plan, config, loadMessage(error), started, extra, options);
+  }
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-grade-'));
+  try {
+    const setup: SandboxSetup = {
+      root,
+      runtimeRoot: runtimeRoot(root),
+      scratch,
+      childFile: prepareScratch(scratch, workerCode(root)),
+      lab: loaded.source,
+      hidden: hiddenGraph,
+      submission: { file: compiled.file, source: compiled.source, files: compiled.files, graph: compiled.graph },
+      limits,
+    };
+    const assignments = assignmentsFor(plan, seeds);
+    const records = await runWithProgress(setup, assignments, options);
+    if (records.loadError !== null) {
+      return finishUnloadable(outDir, plan, config, `Your submission threw while loading, before any test ran: ${records.loadError}`, started, extra, options);
+    }
+    const all = verdicts(plan, seeds, records.records, config.parts);
+    if (options.pages !== false) {
+      for (const verdict of all) {
+        if (verdict.passed) continue;
+        const page = await writeFailurePage(outDir, loaded.lab.name, verdict, replay);
+        if (page !== null) verdict.page = page;
+      }
+    }
+    const table = partTable(all, loaded.lab.parts);
+    const failures = failureLines(all);
+    const summary = [table, ...(failures.length > 0 ? ['', 'Failed tests:', ...failures.slice(0, gradingSummaryLinesMax)] : [])].join('\n');
+    const wallMs = Date.now() - started;
+    const results = gradescopeResults(all, { summary, executionMs: wallMs, replay, extra });
+    writeResults(outDir, results);
+    if (options.progress === true) process.stderr.write(`${summary}\n\nresults: ${path.join(outDir, 'results.json')}\n`);
+    return { results, verdicts: all, loadError: null, outDir, wallMs, table };
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function configFor(options: GradeOptions, loaded: LoadedLab, root: string): GradingConfig {
+  const file = options.configFile ?? path.join(root, 'grading', 'config', `${loaded.lab.name}.json`);
+  if (options.configFile === undefined && !fs.existsSync(file)) {
+    const points = Math.floor(100 / loaded.lab.parts.length);
+    return {
+      lab: loaded.lab.name,
+      parts: Object.fromEntries(loaded.lab.parts.map((part) => [part, points])),
+      seeds: 5,
+      seedBase: 5840,
+      limits: { wallMsPerRun: 60_000, memoryMb: 512, eventsMax: 20_000_000, startupWallMs: 20_000 },
+      file,
+    };
+  }
+  return readGradingConfig(file);
+}
+
+async function hiddenTestsOf(graph: CompiledGraph): Promise<ReadonlyArray<LabTest<unknown>>> {
+  await preloadDistlab(graph);
+  const exported = evaluateGraph(graph);
+  const tests = exported.hiddenTests ?? exported.default;
+  if (!Array.isArray(tests)) throw new GradeSetupError(`${graph.entry} must export hiddenTests (an array of LabTest)`);
+  return tests as ReadonlyArray<LabTest<unknown>>;
+}
+
+/**
+ * Compiles the submission. Its module graph must stay inside its own folder: a submission
+ * that imports `../../grading/solutions/...` would otherwise have the parent compile the
+ * reference into it.
+ */
+export function compileSubmission(file: string, root: string): CompiledImplementation {
+  const transpiled = compileImplementation(file, { typeCheck: false });
+  const folder = path.dirname(transpiled.file);
+  const grading = path.join(root, 'grading');
+  const inside = (parent: string, child: string) => {
+    const relative = path.relative(parent, child);
+    return relative.length > 0 && !relative.startsWith('..') && !path.isAbsolute(relative);
+  };
+  const outside = transpiled.files.filter((member) => member !== transpiled.file && (!inside(folder, member) || (!inside(grading, folder) && inside(grading, member))));
+  if (outside.length > 0) {
+    throw new ImplementationLoadError(
+      'import',
+      `${path.basename(file)} imports files outside its own folder (${outside.map((member) => path.basename(member)).join(', ')}): a submission may import only the distlab package, npm packages and files it brings along.`,
+    );
+  }
+  return compileImplementation(file);
+}
+
+function loadMessage(error: unknown): string {
+  if (error instanceof ImplementationLoadError) return `Your submission could not be used: ${error.message}`;
+  throw error;
+}
+
+function runtimeRoot(root: string): string {
+  const runtime = path.join(root, 'dist', 'src');
+  if (!fs.existsSync(path.join(runtime, 'testing', 'run-test.js'))) {
+    throw new GradeSetupError(`the built runtime is missing (${runtime}): run \`npm run build\` first; grading workers run compiled JavaScript only.`);
+  }
+  return runtime;
+}
+
+/** The worker script: compiled from child.ts when the sources are here, else the built copy. */
+function workerCode(root: string): string {
+  const source = path.join(root, 'grading', 'grader', 'child.ts');
+  if (fs.existsSync(source)) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ts = require('typescript') as typeof import('typescript');
+    return ts.transpileModule(fs.readFileSync(source, 'utf8'), {
+      fileName: source,
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    }).outputText;
+  }
+  const built = path.join(root, 'dist', 'grading', 'grader', 'child.js');
+  if (!fs.existsSync(built)) throw new GradeSetupError(`the grading worker is missing (${built}): run \`npm run build\`.`);
+  return fs.readFileSync(built, 'utf8');
+}
+
+function assignmentsFor(plan: readonly TestPlan[], seeds: readonly number[]): Assignment[] {
+  const assignments: Assignment[] = [];
+  for (const test of plan) {
+    for (const seed of seeds) assignments.push({ id: assignments.length + 1, test: test.name, part: test.part, hidden: test.hidden, seed, plots: true });
+  }
+  return assignments;
+}
+
+async function runWithProgress(setup: SandboxSetup, assignments: readonly Assignment[], options: GradeOptions): Promise<{ records: RunRecord[]; loadError: string | null }> {
+  const failedTests = new Set<string>();
+  const keyOf = (assignment: Assignment) => `${assignment.hidden ? 'hidden' : 'public'}:${assignment.test}`;
+  const bar = options.progress === true ? new SingleBar({ stream: process.stderr, format: 'grading [{bar}] {value}/{total} runs | {failed} failed tests | {test}', hideCursor: true }, Presets.shades_classic) : null;
+  bar?.start(assignments.length, 0, { failed: 0, test: '' });
+  const jobs = options.jobs ?? Math.max(1, os.availableParallelism());
+  const result = await runPool(setup, assignments, {
+    jobs,
+    skip(assignment) {
+      const skipped = failedTests.has(keyOf(assignment));
+      if (skipped) bar?.increment(1, { failed: failedTests.size });
+      return skipped;
+    },
+    onRecord(record) {
+      if (!record.outcome.passed) failedTests.add(keyOf(record.assignment));
+      bar?.increment(1, { failed: failedTests.size, test: record.assignment.test });
+    },
+  });
+  bar?.stop();
+  return result;
+}
+
+function writeResults(outDir: string, results: GradescopeResults): void {
+  fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+function finishUnloadable(outDir: string, plan: readonly TestPlan[], config: GradingConfig, message: string, started: number, extra: Record<string, unknown>, options: GradeOptions): GradeReport {
+  const wallMs = Date.now() - started;
+  const results = unloadableResults(plan, config.parts, message, wallMs, extra);
+  writeResults(outDir, results);
+  if (options.progress === true) process.stderr.write(`${message}\n\nscore 0; results: ${path.join(outDir, 'results.json')}\n`);
+  return { results, verdicts: [], loadError: message, outDir, wallMs, table: '' };
+}
+
+/**
+ * Writes a results.json saying the autograder itself failed (score 0, the reason), so that
+ * Gradescope shows a sentence instead of "The autograder failed to execute correctly".
+ */
+export function writeGraderErrorResults(outDir: string, error: unknown): void {
+  fs.mkdirSync(outDir, { recursive: true });
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const results = { score: 0, output: `The autograder could not grade this submission: ${reason}. This is not your fault; tell the course staff.`, tests: [] };
+  fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+}

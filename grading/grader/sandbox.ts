@@ -1,0 +1,322 @@
+/**
+ * Running submission code: a pool of sandboxed worker processes (child.ts), one run at a time
+ * per worker, each run under a wall-clock timer. The grading process never evaluates
+ * submission code itself; it only reads signed, schema-checked outcomes, and a worker that
+ * times out, dies, or sends anything unexpected is killed and its run fails with a sentence
+ * saying why. A fresh worker takes the next run.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { InitMessage, RunMessage, WireGraph, WireLabSource, WireOutcome, WirePlot } from './protocol';
+import { verifyLine } from './protocol';
+
+export interface SandboxLimits {
+  /** Wall-clock ms one (test, seed) run may take before its worker is killed. */
+  readonly wallMsPerRun: number;
+  /** Heap limit of a worker, in MB (`--max-old-space-size`). */
+  readonly memoryMb: number;
+  /** Simulated events one world may run (World `eventsMax`). */
+  readonly eventsMax: number;
+  /** Wall-clock ms a worker may take to start and load the submission. */
+  readonly startupWallMs: number;
+}
+
+export interface SandboxSetup {
+  /** The checkout (package.json, node_modules). */
+  readonly root: string;
+  /** The built runtime, `<root>/dist/src`. */
+  readonly runtimeRoot: string;
+  /** The worker's only writable folder; the worker script is copied here. */
+  readonly scratch: string;
+  readonly childFile: string;
+  readonly lab: WireLabSource;
+  readonly hidden: WireGraph | null;
+  readonly submission: InitMessage['submission'];
+  readonly limits: SandboxLimits;
+}
+
+export interface Assignment {
+  readonly id: number;
+  readonly test: string;
+  readonly part: string;
+  readonly hidden: boolean;
+  readonly seed: number;
+  readonly plots: boolean;
+}
+
+export interface RunRecord {
+  readonly assignment: Assignment;
+  readonly outcome: WireOutcome;
+  readonly plots: readonly WirePlot[];
+  /** Set when the grader (not the test) failed the run: timeout, crash of the worker, tampering. */
+  readonly enforced?: string;
+  /** Tail of the worker's stdout/stderr while it ran (capped). */
+  readonly output: string;
+}
+
+/** How the worker is kept off the network. */
+export type NetworkIsolation = 'namespace' | 'in-process';
+
+const outputCharsMax = 4000;
+
+let isolationPrefix: readonly string[] | null = null;
+
+/** `unshare --net` (root) or `unshare -rn` (user namespaces) when they work; otherwise none. */
+export function networkIsolation(): { prefix: readonly string[]; kind: NetworkIsolation } {
+  if (isolationPrefix === null) {
+    const candidates = [['unshare', '--net', '--'], ['unshare', '-rn', '--']];
+    isolationPrefix = [];
+    for (const candidate of candidates) {
+      const probe = spawnSync(candidate[0] ?? 'unshare', [...candidate.slice(1), 'true'], { stdio: 'ignore', timeout: 5000 });
+      if (probe.status === 0) {
+        isolationPrefix = candidate;
+        break;
+      }
+    }
+  }
+  return { prefix: isolationPrefix, kind: isolationPrefix.length > 0 ? 'namespace' : 'in-process' };
+}
+
+/** The folders a worker may read: scratch, the built runtime, node_modules, a built lab. */
+export function readablePaths(setup: SandboxSetup): string[] {
+  const paths = [setup.scratch, setup.runtimeRoot, path.join(setup.root, 'node_modules')];
+  if (setup.lab.kind === 'require') paths.push(path.dirname(setup.lab.file));
+  return paths;
+}
+
+type Pending = { resolve: (value: WorkerEvent) => void };
+type WorkerEvent =
+  | { kind: 'ready' }
+  | { kind: 'load-error'; message: string }
+  | { kind: 'outcome'; id: number; outcome: WireOutcome; plots: WirePlot[] }
+  | { kind: 'dead'; reason: string };
+
+class Worker {
+  private readonly process: ChildProcess;
+  private readonly key = randomBytes(32);
+  private output = '';
+  private waiting: Pending | null = null;
+  private dead: string | null = null;
+
+  constructor(private readonly setup: SandboxSetup) {
+    const { prefix } = networkIsolation();
+    const node = [
+      process.execPath,
+      '--experimental-permission',
+      // One flag per path: Node 20.20 treats a comma-separated list as one (wrong) path.
+      ...readablePaths(setup).map((folder) => `--allow-fs-read=${folder}`),
+      // No --allow-fs-write at all: with write access a worker could plant a symlink in its
+      // folder and read through it anywhere (Node's permission model follows symlinks).
+      `--max-old-space-size=${setup.limits.memoryMb}`,
+      '--no-warnings',
+      setup.childFile,
+    ];
+    const command = [...prefix, ...node];
+    this.process = spawn(command[0] ?? process.execPath, command.slice(1), {
+      cwd: setup.scratch,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: setup.scratch, TMPDIR: setup.scratch, NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    const keep = (chunk: Buffer) => {
+      if (process.env.DISTLAB_GRADE_DEBUG !== undefined) process.stderr.write(chunk);
+      this.output = (this.output + chunk.toString('utf8')).slice(-outputCharsMax);
+    };
+    this.process.stdout?.on('data', keep);
+    this.process.stderr?.on('data', keep);
+    this.process.on('message', (raw: unknown) => this.receive(raw));
+    this.process.on('exit', (code, signal) => this.die(exitReason(code, signal, this.output, setup.limits.memoryMb)));
+    this.process.on('error', (error) => this.die(`the grading worker could not start: ${error.message}`));
+    const init: InitMessage = {
+      type: 'init',
+      key: this.key.toString('hex'),
+      runtimeRoot: setup.runtimeRoot,
+      lab: setup.lab,
+      hidden: setup.hidden,
+      submission: setup.submission,
+      eventsMax: setup.limits.eventsMax,
+    };
+    this.process.send(init);
+  }
+
+  get tail(): string {
+    return this.output;
+  }
+
+  clearOutput(): void {
+    this.output = '';
+  }
+
+  private receive(raw: unknown): void {
+    const checked = verifyLine(this.key, typeof raw === 'string' ? raw : JSON.stringify(raw));
+    if ('problem' in checked) {
+      this.kill(`your code interfered with the grader's channel (${checked.problem}); the run gets no credit`);
+      return;
+    }
+    const message = checked.message;
+    const event: WorkerEvent =
+      message.type === 'ready'
+        ? { kind: 'ready' }
+        : message.type === 'load-error'
+          ? { kind: 'load-error', message: message.message }
+          : { kind: 'outcome', id: message.id, outcome: message.outcome, plots: message.plots };
+    const waiting = this.waiting;
+    if (waiting === null) {
+      this.kill('the grading worker sent a message nobody asked for; the run gets no credit');
+      return;
+    }
+    this.waiting = null;
+    waiting.resolve(event);
+  }
+
+  private die(reason: string): void {
+    if (this.dead !== null) return;
+    this.dead = reason;
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.resolve({ kind: 'dead', reason });
+  }
+
+  kill(reason: string): void {
+    this.die(reason);
+    if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGKILL');
+  }
+
+  /** Waits for the next message, or for `timeoutMs` to pass (then kills the worker). */
+  next(timeoutMs: number, timeoutReason: string): Promise<WorkerEvent> {
+    if (this.dead !== null) return Promise.resolve({ kind: 'dead', reason: this.dead });
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.kill(timeoutReason), timeoutMs);
+      this.waiting = {
+        resolve: (event) => {
+          clearTimeout(timer);
+          resolve(event);
+        },
+      };
+    });
+  }
+
+  send(message: RunMessage): void {
+    if (this.dead === null) this.process.send(message);
+  }
+}
+
+function exitReason(code: number | null, signal: NodeJS.Signals | null, output: string, memoryMb: number): string {
+  if (/heap out of memory|Reached heap limit|Allocation failed/i.test(output)) {
+    return `your code ran out of memory (the limit is ${memoryMb} MB): look for a collection that grows without bound`;
+  }
+  if (signal === 'SIGKILL') return 'the grading worker running your code was killed';
+  if (code === 0) return 'your code ended the grading process (exit code 0) before the run finished; never call process.exit';
+  return `the grading worker running your code exited (${signal ?? `code ${code}`}) before the run finished`;
+}
+
+/** Called once per assignment, in completion order. */
+export type OnRecord = (record: RunRecord) => void;
+
+export interface PoolResult {
+  readonly records: RunRecord[];
+  /** The submission did not load (threw at import, missing export): no test ran. */
+  readonly loadError: string | null;
+}
+
+/**
+ * Runs `assignments` on `jobs` workers. `skip(assignment)` is asked before each run (a test
+ * whose earlier seed failed need not run again); skipped runs produce no record.
+ */
+export async function runPool(setup: SandboxSetup, assignments: readonly Assignment[], options: { jobs: number; skip: (assignment: Assignment) => boolean; onRecord: OnRecord }): Promise<PoolResult> {
+  const queue = [...assignments];
+  const records: RunRecord[] = [];
+  let loadError: string | null = null;
+  const lane = async (): Promise<void> => {
+    let worker: Worker | null = null;
+    for (;;) {
+      const assignment = queue.shift();
+      if (assignment === undefined || loadError !== null) break;
+      if (options.skip(assignment)) continue;
+      if (worker === null) {
+        const started: Worker = new Worker(setup);
+        const event = await started.next(setup.limits.startupWallMs, `loading your code took longer than ${setup.limits.startupWallMs / 1000} s of wall-clock time (an infinite loop at the top level?)`);
+        if (event.kind === 'load-error') {
+          loadError = event.message;
+          started.kill('done');
+          break;
+        }
+        if (event.kind !== 'ready') {
+          const record = enforcedFailure(assignment, setup, event.kind === 'dead' ? event.reason : 'unexpected message', started.tail);
+          records.push(record);
+          options.onRecord(record);
+          started.kill('done');
+          continue;
+        }
+        worker = started;
+      }
+      worker.clearOutput();
+      worker.send({ type: 'run', id: assignment.id, test: assignment.test, hidden: assignment.hidden, seed: assignment.seed, plots: assignment.plots });
+      const event = await worker.next(setup.limits.wallMsPerRun, `the run took longer than ${setup.limits.wallMsPerRun / 1000} s of wall-clock time and was stopped (an infinite loop, or far too much work per event?)`);
+      const record = recordOf(assignment, setup, event, worker.tail);
+      records.push(record);
+      options.onRecord(record);
+      if (record.enforced !== undefined) {
+        worker.kill('done');
+        worker = null;
+      }
+    }
+    worker?.kill('done');
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.jobs) }, lane));
+  return { records, loadError };
+}
+
+function recordOf(assignment: Assignment, setup: SandboxSetup, event: WorkerEvent, tail: string): RunRecord {
+  if (event.kind === 'dead') return enforcedFailure(assignment, setup, event.reason, tail);
+  if (event.kind !== 'outcome') return enforcedFailure(assignment, setup, 'the grading worker sent a message out of order', tail);
+  const outcome = event.outcome;
+  const mismatch =
+    event.id !== assignment.id || outcome.name !== assignment.test || outcome.seed !== assignment.seed
+      ? 'an outcome for a run that was not assigned'
+      : outcome.passed !== (outcome.kind === 'pass') || outcome.passed === (outcome.failure !== undefined)
+        ? 'an outcome whose verdict contradicts itself'
+        : outcome.passed && outcome.events === 0
+          ? 'a passing outcome for a run in which nothing happened'
+          : null;
+  if (mismatch !== null) return enforcedFailure(assignment, setup, `your code interfered with the grader (${mismatch}); the run gets no credit`, tail);
+  return { assignment, outcome, plots: event.plots, output: tail };
+}
+
+function enforcedFailure(assignment: Assignment, setup: SandboxSetup, reason: string, tail: string): RunRecord {
+  void setup;
+  return {
+    assignment,
+    outcome: {
+      lab: '',
+      name: assignment.test,
+      part: assignment.part,
+      seed: assignment.seed,
+      passed: false,
+      kind: 'crash',
+      virtualMs: 0,
+      wallMs: 0,
+      peers: 0,
+      rpcs: 0,
+      bytes: 0,
+      ops: 0,
+      traceHash: '00000000',
+      events: 0,
+      failure: reason,
+      log: [],
+    },
+    plots: [],
+    enforced: reason,
+    output: tail,
+  };
+}
+
+/** Makes the scratch folder and copies the worker script into it. */
+export function prepareScratch(scratch: string, childCode: string): string {
+  fs.mkdirSync(scratch, { recursive: true });
+  const childFile = path.join(scratch, 'grading-worker.js');
+  fs.writeFileSync(childFile, childCode);
+  return childFile;
+}
