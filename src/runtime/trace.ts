@@ -45,11 +45,14 @@ export class Trace {
   }
 
   record(input: TraceEventInput, atMs: number): TraceEvent {
-    const event = { seq: this.nextSeq++, atMs, ...input } as TraceEvent;
-    this.kept.push(event);
+    // Stamp the caller's fresh object instead of copying it: recording is on every hot path.
+    const event = input as { seq: number; atMs: number } & TraceEventInput;
+    event.seq = this.nextSeq++;
+    event.atMs = atMs;
+    this.kept.push(event as TraceEvent);
     if (this.kept.length > this.keptMax) this.evictOldest();
-    if (this.subject.observed) this.subject.next(event);
-    return event;
+    if (this.subject.observed) this.subject.next(event as TraceEvent);
+    return event as TraceEvent;
   }
 
   /** SHA-256 (hex) of the JSON-lines export of every event recorded so far. */
