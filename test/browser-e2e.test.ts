@@ -1,0 +1,336 @@
+// The one end-to-end test in a real browser: the classic Jupyter Notebook server (Debian's
+// jupyter-notebook) serves the checkout, headless Chromium (Debian's, driven by playwright-core)
+// opens the MapReduce lecture notebook, runs every cell as a student's "Run All" would, and we
+// check what is drawn on the page: the chart (classic Notebook shows the PNG of our bundle) and
+// no cell with an error. A screenshot goes to artifacts/browser-e2e.png.
+//
+// The notebook is run from a copy under artifacts/ (gitignored), so nothing in notebooks/ is
+// ever modified, and autosave is switched off in the page as well. Missing Jupyter or Chromium
+// fails the test with what to install: it never skips silently.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ensureKernel, jupyterInstallAdvice, kernelEnv } from 'distlab/notebook';
+
+const root = path.resolve(__dirname, '..');
+const artifactsDir = path.join(root, 'artifacts');
+const screenshotFile = path.join(artifactsDir, 'browser-e2e.png');
+/** The notebook under test; the runtime tour stands in until the MapReduce lecture exists. */
+const targetNotebook = 'notebooks/01-introduction-and-mapreduce.ipynb';
+const standInNotebook = 'notebooks/00-runtime-tour.ipynb';
+
+/** Bounds: server start, kernel start, Run All, teardown. Their sum stays under the test limit. */
+const serverStartMsMax = 15_000;
+const kernelReadyMsMax = 20_000;
+const runAllMsMax = 40_000;
+const teardownMsMax = 6_000;
+const testTimeoutMs = serverStartMsMax + kernelReadyMsMax + runAllMsMax + teardownMsMax + 5_000;
+
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** An executable on PATH, or null. */
+function onPath(name: string): string | null {
+  for (const directory of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(directory, name);
+    if (directory.length > 0 && fs.existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+function findChromium(): string {
+  const found = onPath('chromium') ?? onPath('chromium-browser') ?? onPath('google-chrome');
+  if (found === null) {
+    throw new Error(
+      'browser E2E: no `chromium` on PATH. Install Debian\'s: `sudo apt-get install chromium` ' +
+        '(playwright-core drives it; no browser download is needed or possible here).',
+    );
+  }
+  return found;
+}
+
+/** `jupyter` whose `notebook` subcommand runs (the classic Notebook 6 server). */
+function findJupyterNotebook(env: NodeJS.ProcessEnv): string {
+  const candidates = [onPath('jupyter'), '/usr/bin/jupyter'].filter((candidate): candidate is string => candidate !== null && fs.existsSync(candidate));
+  for (const jupyter of [...new Set(candidates)]) {
+    const probe = spawnSync(jupyter, ['notebook', '--version'], { env, encoding: 'utf8', timeout: 30_000 });
+    if (probe.status === 0) return jupyter;
+  }
+  throw new Error(
+    'browser E2E: `jupyter notebook` (the classic Notebook server) is not installed. ' +
+      'On Debian/Ubuntu: `sudo apt-get install jupyter-notebook`. ' + jupyterInstallAdvice,
+  );
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+interface Server {
+  readonly child: ChildProcess;
+  readonly base: string;
+  readonly token: string;
+  readonly log: () => string;
+}
+
+/** Starts `jupyter notebook` in its own process group and waits until its API answers. */
+async function startServer(jupyter: string, env: NodeJS.ProcessEnv, scratch: string): Promise<Server> {
+  const port = await freePort();
+  const token = crypto.randomBytes(16).toString('hex');
+  const args = [
+    'notebook', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0',
+    `--NotebookApp.token=${token}`, "--NotebookApp.password=''", `--notebook-dir=${root}`,
+  ];
+  if (process.getuid?.() === 0) args.push('--allow-root');
+  // Own config, data and runtime dirs: the user's Jupyter settings, extensions and trust
+  // database are neither read nor written.
+  const isolated = {
+    ...env,
+    JUPYTER_CONFIG_DIR: path.join(scratch, 'config'),
+    JUPYTER_DATA_DIR: path.join(scratch, 'data'),
+    JUPYTER_RUNTIME_DIR: path.join(scratch, 'runtime'),
+  };
+  const child = spawn(jupyter, args, { cwd: root, env: isolated, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const server: Server = { child, base: `http://127.0.0.1:${port}`, token, log: () => output };
+  const deadline = Date.now() + serverStartMsMax;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`jupyter notebook exited with ${child.exitCode} before serving:\n${tail(output)}`);
+    try {
+      const response = await fetch(`${server.base}/api/status?token=${token}`);
+      if (response.ok) return server;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`jupyter notebook did not answer on port ${port} within ${serverStartMsMax} ms:\n${tail(output)}`);
+}
+
+function tail(text: string, lines = 25): string {
+  return text.trim().split('\n').slice(-lines).join('\n');
+}
+
+/** Shuts kernels down through the API, then ends the server's process group (TERM, then KILL). */
+async function stopServer(server: Server): Promise<void> {
+  try {
+    const response = await fetch(`${server.base}/api/kernels?token=${server.token}`, { signal: AbortSignal.timeout(2_000) });
+    const kernels = (await response.json()) as Array<{ id: string }>;
+    await Promise.all(
+      kernels.map((kernel) =>
+        fetch(`${server.base}/api/kernels/${kernel.id}?token=${server.token}`, { method: 'DELETE', signal: AbortSignal.timeout(3_000) }).catch(() => undefined),
+      ),
+    );
+  } catch {
+    // the server may already be gone; the signals below still run
+  }
+  const pid = server.child.pid;
+  if (pid === undefined || server.child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => server.child.once('exit', () => resolve()));
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  await Promise.race([exited, sleep(teardownMsMax / 2)]);
+  if (server.child.exitCode === null && server.child.signalCode === null) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** What the page says about each code cell after Run All. */
+interface CellReport {
+  index: number;
+  source: string;
+  prompt: number | string | null;
+  outputTypes: string[];
+  stderr: string;
+  images: Array<{ kind: 'png' | 'svg'; width: number; height: number }>;
+}
+
+async function waitForKernel(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const jupyter = (window as any).Jupyter;
+      const kernel = jupyter?.notebook?.kernel;
+      return Boolean(kernel && kernel.is_connected() && !jupyter.notebook.kernel_busy);
+    },
+    undefined,
+    { timeout: kernelReadyMsMax, polling: 200 },
+  );
+}
+
+/** Runs every cell and waits until none is running and the kernel is idle (twice in a row). */
+async function runAll(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const notebook = (window as any).Jupyter.notebook;
+    notebook.set_autosave_interval(0); // never write the notebook back
+    notebook.execute_all_cells();
+  });
+  await page.waitForFunction(
+    () => {
+      const w = window as any;
+      const idle = document.querySelectorAll('.cell.running').length === 0 && !w.Jupyter.notebook.kernel_busy;
+      const settled = idle && w.__distlabIdleOnce === true;
+      w.__distlabIdleOnce = idle;
+      return settled;
+    },
+    undefined,
+    { timeout: runAllMsMax, polling: 500 },
+  );
+}
+
+async function reportCells(page: Page): Promise<CellReport[]> {
+  return page.evaluate(() => {
+    const cells = (window as any).Jupyter.notebook.get_cells() as any[];
+    return cells
+      .map((cell, index) => ({ cell, index }))
+      .filter(({ cell }) => cell.cell_type === 'code')
+      .map(({ cell, index }) => {
+        const outputs = (cell.output_area?.outputs ?? []) as any[];
+        const element = cell.element[0] as HTMLElement;
+        const images: Array<{ kind: 'png' | 'svg'; width: number; height: number }> = [];
+        for (const image of Array.from(element.querySelectorAll('.output_area img')) as HTMLImageElement[]) {
+          if (image.src.startsWith('data:image/png')) images.push({ kind: 'png', width: image.naturalWidth, height: image.naturalHeight });
+        }
+        for (const svg of Array.from(element.querySelectorAll('.output_area svg')) as SVGSVGElement[]) {
+          const box = svg.getBoundingClientRect();
+          images.push({ kind: 'svg', width: box.width, height: box.height });
+        }
+        const stderrText = outputs
+          .filter((output) => (output.output_type === 'stream' && output.name === 'stderr') || output.output_type === 'error')
+          .map((output) => String(output.text ?? `${output.ename}: ${output.evalue}`))
+          .join('');
+        const domStderr = Array.from(element.querySelectorAll('.output_stderr, .output_error'))
+          .map((node) => (node as HTMLElement).innerText)
+          .join('\n');
+        return {
+          index,
+          source: cell.get_text() as string,
+          prompt: cell.input_prompt_number ?? null,
+          outputTypes: outputs.map((output) => String(output.output_type)),
+          stderr: stderrText || domStderr,
+          images,
+        };
+      });
+  });
+}
+
+function notebookUnderTest(): { relative: string; standIn: boolean } {
+  const chosen = process.env.DISTLAB_E2E_NOTEBOOK; // e.g. to try the test on another notebook
+  if (chosen !== undefined && chosen.length > 0) return { relative: chosen, standIn: false };
+  if (fs.existsSync(path.join(root, targetNotebook))) return { relative: targetNotebook, standIn: false };
+  return { relative: standInNotebook, standIn: true };
+}
+
+describe('browser end-to-end', () => {
+  it(
+    'Browser: classic Notebook + tslab + Chromium run the MapReduce lecture notebook and draw its chart',
+    async () => {
+      const executablePath = findChromium();
+      const kernel = ensureKernel();
+      const env = kernelEnv(kernel);
+      const jupyter = findJupyterNotebook(env);
+      for (const built of ['node_modules/distlab/index.js', 'node_modules/distlab/plot/index.js']) {
+        if (!fs.existsSync(path.join(root, built))) throw new Error(`${built} is missing: notebooks import the built package. Run \`npm run build\` first.`);
+      }
+
+      const { relative, standIn } = notebookUnderTest();
+      if (standIn) console.warn(`browser E2E: ${targetNotebook} does not exist yet; running ${standInNotebook} instead.`);
+      const original = path.join(root, relative);
+      const originalBytes = fs.readFileSync(original);
+      // A copy under artifacts/ (gitignored), next to nothing else: its cwd still finds node_modules/distlab.
+      fs.mkdirSync(artifactsDir, { recursive: true });
+      const copyDir = fs.mkdtempSync(path.join(artifactsDir, 'browser-e2e-'));
+      const copy = path.join(copyDir, path.basename(relative));
+      fs.copyFileSync(original, copy);
+      const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-e2e-'));
+
+      let server: Server | null = null;
+      let browser: Browser | null = null;
+      try {
+        server = await startServer(jupyter, env, scratch);
+        browser = await chromium.launch({ executablePath, args: chromiumArgs, timeout: 30_000 });
+        const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+        const pageErrors: string[] = [];
+        page.on('pageerror', (error) => pageErrors.push(error.message));
+        const url = `${server.base}/notebooks/${path.relative(root, copy).split(path.sep).join('/')}?token=${server.token}`;
+        await page.goto(url, { waitUntil: 'load', timeout: 20_000 });
+        await waitForKernel(page).catch((error: unknown) => {
+          throw new Error(`the tslab kernel did not become ready within ${kernelReadyMsMax} ms (${String(error)}); server log:\n${tail(server?.log() ?? '')}`);
+        });
+        await runAll(page).catch((error: unknown) => {
+          throw new Error(`Run All did not finish within ${runAllMsMax} ms (${String(error)})`);
+        });
+        const cells = await reportCells(page);
+
+        // The screenshot shows the first chart (or the top of the notebook if there is none).
+        const plotCells = cells.filter((cell) => /\bshow\(/.test(cell.source));
+        const firstPlot = plotCells[0];
+        if (firstPlot !== undefined) {
+          await page.evaluate((index) => {
+            const cell = (window as any).Jupyter.notebook.get_cell(index);
+            (cell.output_area.element[0] as HTMLElement).scrollIntoView({ block: 'center' });
+          }, firstPlot.index);
+        }
+        await page.screenshot({ path: screenshotFile });
+
+        // Every problem at once, so one run tells the whole story.
+        const problems: string[] = [];
+        for (const cell of cells) {
+          if (cell.stderr.length > 0) problems.push(`cell ${cell.index} shows an error:\n${cell.stderr.slice(0, 600)}`);
+          else if (cell.source.trim().length > 0 && typeof cell.prompt !== 'number') {
+            problems.push(`cell ${cell.index} has no prompt number (${JSON.stringify(cell.prompt)}): aborted or never run`);
+          }
+        }
+        if (plotCells.length === 0) problems.push(`${relative} has no cell that calls show(...)`);
+        for (const cell of plotCells) {
+          const drawn = cell.images.filter((image) => image.width > 100 && image.height > 50);
+          if (drawn.length === 0) {
+            problems.push(`cell ${cell.index} calls show() but no chart is drawn (outputs ${JSON.stringify(cell.outputTypes)}, images ${JSON.stringify(cell.images)})`);
+          }
+        }
+        expect(problems, `${relative} in the browser (screenshot: ${path.relative(root, screenshotFile)})`).toEqual([]);
+        expect(pageErrors, 'JavaScript errors on the page').toEqual([]);
+        expect(fs.readFileSync(original).equals(originalBytes), `${relative} was modified`).toBe(true);
+      } finally {
+        if (browser !== null) await Promise.race([browser.close().catch(() => undefined), sleep(teardownMsMax / 2)]);
+        if (server !== null) await stopServer(server);
+        fs.rmSync(copyDir, { recursive: true, force: true });
+        fs.rmSync(scratch, { recursive: true, force: true });
+      }
+    },
+    testTimeoutMs,
+  );
+});
