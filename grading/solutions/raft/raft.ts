@@ -11,7 +11,7 @@
  * Two styles on purpose: the election fan-out and the timers are RxJS (`call$`, `mergeMap`,
  * `switchMap` over `timer(ms, ctx.scheduler)`); log replication is async/await (`await ctx.call`).
  */
-import { BehaviorSubject, EMPTY, Subject, defer, filter, from, merge, mergeMap, repeat, startWith, switchMap, takeWhile, timer, type Observable } from 'rxjs';
+import { BehaviorSubject, EMPTY, Subject, defer, filter, from, merge, mergeMap, repeat, startWith, switchMap, takeWhile, throttleTime, timer, type Observable } from 'rxjs';
 import { assert, type NodeContext } from 'distlab';
 import type { ApplyMessage, RaftConfig, RaftNode, RaftStatus, StartResult } from '../../../labs/raft/types';
 
@@ -30,6 +30,13 @@ const electionTimeoutMsMax = 600;
  * instead of one huge message, and a lagging peer does not cost the whole log on every send.
  */
 const entriesPerAppendMax = 100;
+/**
+ * Leaders save and send new commands at once, then at most once per this many ms while more
+ * keep coming (RxJS `throttleTime`, leading and trailing edge). Every save writes the whole log,
+ * so saving per command under a stream of commands costs time quadratic in the log's length;
+ * batching bounds that, and an isolated command still goes out immediately.
+ */
+const replicationBatchMs = 20;
 
 type Role = 'follower' | 'candidate' | 'leader';
 
@@ -85,7 +92,7 @@ interface InstallSnapshotReply {
   readonly term: number;
 }
 
-// notebook: log
+// notebook: log 3B
 /**
  * The log, with the snapshot offset hidden inside. `entries[0]` stands for the last entry the
  * snapshot covers (index `snapshotIndex`, its term kept, its command dropped), so `termAt` works
@@ -177,7 +184,7 @@ class RaftLog {
    * entries after it when our entry at `index` has `term` (Figure 13, rule 6); else empties the log.
    */
   compact(index: number, term: number): void {
-    // BEGIN SOLUTION
+    // BEGIN SOLUTION (3D)
     const keep = this.termAt(index) === term ? this.entries.slice(index - this.snapshotIndex + 1) : [];
     this.entries = [{ term, command: null }, ...keep];
     this.snapshotIndex = index;
@@ -185,7 +192,7 @@ class RaftLog {
   }
 }
 
-// notebook: persistence
+// notebook: persistence 3C
 /**
  * What survives a crash (Figure 2: currentTerm, votedFor, log[]), plus where the snapshot ends.
  * The log is stored as two columns (terms, commands) rather than one object per entry: the
@@ -229,7 +236,7 @@ function restore(rf: RaftCore): void {
   // END SOLUTION
 }
 
-// notebook: core
+// notebook: core 3A
 /**
  * A peer's state (Figure 2) and its role changes. Role changes happen only through the
  * becomeX() methods, which assert the move is legal and record it (`ctx.role`) for the
@@ -261,6 +268,8 @@ class RaftCore {
   readonly votesGranted$ = new Subject<void>();
   /** Committed commands and installed snapshots, in order (the tester's apply channel). */
   readonly applied$ = new Subject<ApplyMessage>();
+  /** Leaders: commands appended by start() and not yet saved and sent. */
+  readonly appended$ = new Subject<void>();
 
   constructor(ctx: NodeContext, config: RaftConfig) {
     this.ctx = ctx;
@@ -313,7 +322,7 @@ class RaftCore {
   }
 }
 
-// notebook: election
+// notebook: election 3A
 /** A fresh random election timeout (from the world's seeded source, so runs replay). */
 function electionTimeoutMs(rf: RaftCore): number {
   return rf.ctx.randomInt(electionTimeoutMsMin, electionTimeoutMsMax);
@@ -392,7 +401,7 @@ function electionTimeouts$(rf: RaftCore): Observable<unknown> {
   );
 }
 
-// notebook: replication
+// notebook: replication 3B
 /** Figure 2, AppendEntries receiver (with fast backup). Persists new entries before the reply leaves. */
 function handleAppendEntries(rf: RaftCore, args: AppendEntriesArgs): AppendEntriesReply {
   let success = false;
@@ -517,20 +526,33 @@ function backupIndex(rf: RaftCore, peer: number, reply: AppendEntriesReply): num
   return next;
 }
 
-/** The tester's Start(): leaders append the command and replicate it at once. */
+/**
+ * The tester's Start(): leaders append the command and return at once; `flushAppended` saves
+ * and sends it (now, or with the next batch). Start() promises no durability, so this is safe as long as
+ * the leader counts itself toward a majority only for entries it has saved.
+ */
 function appendCommand(rf: RaftCore, command: unknown): StartResult {
   let index = -1;
   // BEGIN SOLUTION
   if (rf.role !== 'leader') return { index, term: rf.currentTerm, isLeader: false };
   index = rf.log.append({ term: rf.currentTerm, command });
-  rf.matchIndex[rf.me] = index;
-  persist(rf);
-  broadcastAppendEntries(rf, false);
+  rf.appended$.next();
   // END SOLUTION
   return { index, term: rf.currentTerm, isLeader: rf.role === 'leader' };
 }
 
-// notebook: snapshots
+/** Leaders: save the appended batch, count ourselves as holding it, and send it. */
+function flushAppended(rf: RaftCore): void {
+  // BEGIN SOLUTION
+  if (rf.role !== 'leader' || rf.matchIndex[rf.me] === rf.log.lastIndex) return;
+  persist(rf);
+  rf.matchIndex[rf.me] = rf.log.lastIndex;
+  advanceCommitIndex(rf); // a one-peer cluster commits here
+  broadcastAppendEntries(rf, false);
+  // END SOLUTION
+}
+
+// notebook: snapshots 3D
 /** Part 3D: the service snapshotted everything up to `index`; drop those entries and persist. */
 function takeSnapshot(rf: RaftCore, index: number, snapshot: unknown): void {
   // BEGIN SOLUTION
@@ -600,6 +622,7 @@ class Raft extends RaftCore implements RaftNode {
     this.role$
       .pipe(switchMap((role) => (role === 'leader' ? timer(0, heartbeatIntervalMs, ctx.scheduler) : EMPTY)))
       .subscribe(() => broadcastAppendEntries(this, true));
+    this.appended$.pipe(throttleTime(replicationBatchMs, ctx.scheduler, { leading: true, trailing: true })).subscribe(() => flushAppended(this));
   }
 
   start(command: unknown): StartResult {

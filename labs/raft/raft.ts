@@ -1,0 +1,459 @@
+/**
+ * Your Raft (MIT 6.5840 Lab 3, parts 3A-3D). GENERATED from the reference by
+ * scripts/build-raft-notebook.ts: the structure and types are in place; fill in every
+ * "Your code here" (README.md says what each part needs). You may also work in raft.ipynb,
+ * which has the same code split into cells with explanations.
+ *
+ * The tester builds each peer as `new Raft(ctx, { peers, me })`, subscribes to `apply$`, and
+ * calls `start`, `getState` and `snapshot` (see types.ts). Run the tests with
+ * `npx distlab test raft --part 3A --impl labs/raft/raft.ts`.
+ */
+import { BehaviorSubject, EMPTY, Subject, defer, filter, from, merge, mergeMap, repeat, startWith, switchMap, takeWhile, throttleTime, timer, type Observable } from 'rxjs';
+import { assert, type NodeContext } from 'distlab';
+import type { ApplyMessage, RaftConfig, RaftNode, RaftStatus, StartResult } from './types';
+
+// notebook: constants
+/** The lab's rule: a leader sends at most 10 heartbeats per second. */
+const heartbeatIntervalMs = 100;
+/**
+ * Election timeouts are drawn in [min, max]. Far above the heartbeat interval (a follower must
+ * not time out between two heartbeats, even with one lost), far below the 5 s the tester
+ * allows for a new leader (several split votes in a row must still fit).
+ */
+const electionTimeoutMsMin = 300;
+const electionTimeoutMsMax = 600;
+/**
+ * Entries per AppendEntries at most: a far-behind follower catches up in a few round trips
+ * instead of one huge message, and a lagging peer does not cost the whole log on every send.
+ */
+const entriesPerAppendMax = 100;
+/**
+ * Leaders save and send new commands at once, then at most once per this many ms while more
+ * keep coming (RxJS `throttleTime`, leading and trailing edge). Every save writes the whole log,
+ * so saving per command under a stream of commands costs time quadratic in the log's length;
+ * batching bounds that, and an isolated command still goes out immediately.
+ */
+const replicationBatchMs = 20;
+
+type Role = 'follower' | 'candidate' | 'leader';
+
+/** One log entry. Index 0 of the log is a sentinel: the last entry covered by the snapshot. */
+interface LogEntry {
+  readonly term: number;
+  readonly command: unknown;
+}
+
+interface RequestVoteArgs {
+  readonly term: number;
+  readonly candidateId: number;
+  readonly lastLogIndex: number;
+  readonly lastLogTerm: number;
+}
+
+interface RequestVoteReply {
+  readonly term: number;
+  readonly voteGranted: boolean;
+}
+
+interface AppendEntriesArgs {
+  readonly term: number;
+  readonly leaderId: number;
+  readonly prevLogIndex: number;
+  readonly prevLogTerm: number;
+  readonly entries: readonly LogEntry[];
+  readonly leaderCommit: number;
+}
+
+/**
+ * Fast backup (the lab's suggested fields): on a mismatch the follower says which term
+ * conflicts (xTerm) and where that term starts in its log (xIndex); if its log is too short,
+ * xTerm is -1 and xLength is the next index it can accept.
+ */
+interface AppendEntriesReply {
+  readonly term: number;
+  readonly success: boolean;
+  readonly xTerm: number;
+  readonly xIndex: number;
+  readonly xLength: number;
+}
+
+interface InstallSnapshotArgs {
+  readonly term: number;
+  readonly leaderId: number;
+  readonly lastIncludedIndex: number;
+  readonly lastIncludedTerm: number;
+  readonly snapshot: unknown;
+}
+
+interface InstallSnapshotReply {
+  readonly term: number;
+}
+
+// notebook: log 3B
+/**
+ * The log, with the snapshot offset hidden inside. `entries[0]` stands for the last entry the
+ * snapshot covers (index `snapshotIndex`, its term kept, its command dropped), so `termAt` works
+ * one entry before the first live one, which is what AppendEntries' consistency check needs.
+ */
+class RaftLog {
+  constructor(
+    public snapshotIndex = 0,
+    public entries: LogEntry[] = [{ term: 0, command: null }],
+  ) {}
+
+  get lastIndex(): number {
+    return this.snapshotIndex + this.entries.length - 1;
+  }
+
+  get lastTerm(): number {
+    return this.entries[this.entries.length - 1].term;
+  }
+
+  get snapshotTerm(): number {
+    return this.entries[0].term;
+  }
+
+  /** Term of entry `index`, or -1 when it is before the snapshot or past the end. */
+  termAt(index: number): number {
+    if (index < this.snapshotIndex || index > this.lastIndex) return -1;
+    return this.entries[index - this.snapshotIndex].term;
+  }
+
+  commandAt(index: number): unknown {
+    assert(index > this.snapshotIndex && index <= this.lastIndex, `commandAt(${index}): outside the live log (${this.snapshotIndex}, ${this.lastIndex}]`);
+    return this.entries[index - this.snapshotIndex].command;
+  }
+
+  append(entry: LogEntry): number {
+    this.entries.push(entry);
+    return this.lastIndex;
+  }
+
+  /** Entries from `index` to the end (`index` must be past the snapshot). */
+  from(index: number): LogEntry[] {
+    return this.entries.slice(index - this.snapshotIndex);
+  }
+
+  /**
+   * Figure 2, AppendEntries rules 3 and 4: from `index` on, drop our entries that conflict
+   * with `incoming` and append the ones we lack. Never truncates on a match: a stale, shorter
+   * AppendEntries must not erase entries a newer one already added. Returns whether the log changed.
+   */
+  merge(index: number, incoming: readonly LogEntry[]): boolean {
+    let changed = false;
+    // Your code here (3B).
+    return changed;
+  }
+
+  /** First index of the run of entries sharing the term of entry `index` (for xIndex). */
+  firstIndexOfTerm(index: number): number {
+    let first = index;
+    // Your code here (3B).
+    return first;
+  }
+
+  /** Last index holding `term`, or -1 (for the leader's side of fast backup). */
+  lastIndexOfTerm(term: number): number {
+    // Your code here (3B).
+    return -1;
+  }
+
+  /**
+   * Discards everything up to and including `index`, which becomes the new sentinel. Keeps the
+   * entries after it when our entry at `index` has `term` (Figure 13, rule 6); else empties the log.
+   */
+  compact(index: number, term: number): void {
+    // Your code here (3D).
+  }
+}
+
+// notebook: persistence 3C
+/**
+ * What survives a crash (Figure 2: currentTerm, votedFor, log[]), plus where the snapshot ends.
+ * The log is stored as two columns (terms, commands) rather than one object per entry: the
+ * whole state is encoded on every save, and flat arrays encode about four times faster.
+ */
+interface PersistentState {
+  readonly currentTerm: number;
+  readonly votedFor: number | null;
+  readonly snapshotIndex: number;
+  readonly terms: readonly number[];
+  readonly commands: readonly unknown[];
+}
+
+/** Part 3C: write the persistent state (and the current snapshot, unchanged) to stable storage. */
+function persist(rf: RaftCore): void {
+  // Your code here (3C).
+}
+
+/** Part 3C: restore what `persist` saved (called once, from the constructor). */
+function restore(rf: RaftCore): void {
+  // Your code here (3C).
+}
+
+// notebook: core 3A
+/**
+ * A peer's state (Figure 2) and its role changes. Role changes happen only through the
+ * becomeX() methods, which assert the move is legal and record it (`ctx.role`) for the
+ * role/term timeline.
+ */
+class RaftCore {
+  readonly ctx: NodeContext;
+  readonly peers: readonly string[];
+  readonly me: number;
+
+  // Persistent state (saved by `persist` before answering any RPC that depends on it).
+  currentTerm = 0;
+  votedFor: number | null = null;
+  log = new RaftLog();
+  snapshotData: unknown = null;
+
+  // Volatile state.
+  role: Role = 'follower';
+  commitIndex = 0;
+  lastApplied = 0;
+  nextIndex: number[] = [];
+  matchIndex: number[] = [];
+  /** Leaders: whether an AppendEntries to each peer awaits its reply (new entries then wait for it). */
+  appending: boolean[] = [];
+
+  /** The current role, for streams that depend on it (the leader's heartbeats). */
+  readonly role$ = new BehaviorSubject<Role>('follower');
+  /** Votes this peer granted: each one postpones its own election. */
+  readonly votesGranted$ = new Subject<void>();
+  /** Committed commands and installed snapshots, in order (the tester's apply channel). */
+  readonly applied$ = new Subject<ApplyMessage>();
+  /** Leaders: commands appended by start() and not yet saved and sent. */
+  readonly appended$ = new Subject<void>();
+
+  constructor(ctx: NodeContext, config: RaftConfig) {
+    this.ctx = ctx;
+    this.peers = config.peers;
+    this.me = config.me;
+    restore(this);
+    ctx.role(this.role, this.currentTerm);
+  }
+
+  get majority(): number {
+    return Math.floor(this.peers.length / 2) + 1;
+  }
+
+  /** Figure 2, all servers: a higher term (or, for a candidate, a leader of its term) makes us a follower. */
+  becomeFollower(term: number): void {
+    assert(term >= this.currentTerm, `node ${this.me}: becomeFollower(${term}) below current term ${this.currentTerm}`);
+    assert(!(this.role === 'leader' && term === this.currentTerm), `node ${this.me}: invalid transition [leader -> follower] in the same term ${term}`);
+    if (this.role === 'follower' && term === this.currentTerm) return;
+    if (term > this.currentTerm) {
+      this.currentTerm = term;
+      this.votedFor = null;
+      persist(this);
+    }
+    this.changeRole('follower');
+  }
+
+  /** Figure 2, followers and candidates: an election timeout starts a new term with our own vote. */
+  becomeCandidate(): void {
+    assert(this.role !== 'leader', `node ${this.me}: invalid transition [leader -> candidate]`);
+    this.currentTerm++;
+    this.votedFor = this.me;
+    persist(this);
+    this.changeRole('candidate');
+  }
+
+  /** Figure 2, candidates: votes from a majority make us leader; reinitialise nextIndex and matchIndex. */
+  becomeLeader(): void {
+    assert(this.role === 'candidate', `node ${this.me}: invalid transition [${this.role} -> leader]`);
+    this.nextIndex = this.peers.map(() => this.log.lastIndex + 1);
+    this.matchIndex = this.peers.map(() => 0);
+    this.matchIndex[this.me] = this.log.lastIndex;
+    this.appending = this.peers.map(() => false);
+    this.changeRole('leader');
+  }
+
+  private changeRole(role: Role): void {
+    this.role = role;
+    this.ctx.role(role, this.currentTerm);
+    this.role$.next(role);
+  }
+}
+
+// notebook: election 3A
+/** A fresh random election timeout (from the world's seeded source, so runs replay). */
+function electionTimeoutMs(rf: RaftCore): number {
+  return rf.ctx.randomInt(electionTimeoutMsMin, electionTimeoutMsMax);
+}
+
+/** Figure 2, RequestVote receiver. Persists a granted vote before the reply leaves. */
+function handleRequestVote(rf: RaftCore, args: RequestVoteArgs): RequestVoteReply {
+  let voteGranted = false;
+  // Your code here (3A).
+  return { term: rf.currentTerm, voteGranted };
+}
+
+/**
+ * Figure 2, candidates: start an election and ask every peer for its vote, in parallel.
+ * RxJS style: one `call$` per peer merged into one stream of replies, counted as they come;
+ * `takeWhile` stops listening (and cancels the rest) once this election is over.
+ */
+function startElection(rf: RaftCore): void {
+  // Your code here (3A).
+}
+
+/**
+ * What postpones an election: an AppendEntries or InstallSnapshot from a current leader (its
+ * term is at least ours) and every vote we grant. Any other traffic (stale leaders, candidates
+ * we refuse) must not, or a disruptive peer could keep us from ever electing a leader.
+ */
+function electionResets$(rf: RaftCore): Observable<unknown> {
+  let resets$: Observable<unknown> = EMPTY;
+  // Your code here (3A).
+  return resets$;
+}
+
+/**
+ * The election timer: re-armed with a new random timeout by every reset (`switchMap` drops the
+ * old timer), and again after each timeout (`repeat`). A leader ignores it.
+ */
+function electionTimeouts$(rf: RaftCore): Observable<unknown> {
+  return electionResets$(rf).pipe(
+    startWith(null),
+    switchMap(() => defer(() => timer(electionTimeoutMs(rf), rf.ctx.scheduler)).pipe(repeat())),
+  );
+}
+
+// notebook: replication 3B
+/** Figure 2, AppendEntries receiver (with fast backup). Persists new entries before the reply leaves. */
+function handleAppendEntries(rf: RaftCore, args: AppendEntriesArgs): AppendEntriesReply {
+  let success = false;
+  let xTerm = -1;
+  let xIndex = -1;
+  let xLength = -1;
+  // Your code here (3B).
+  return { term: rf.currentTerm, success, xTerm, xIndex, xLength };
+}
+
+/** Raises commitIndex (never lowers it) and applies what became committed. */
+function setCommitIndex(rf: RaftCore, index: number): void {
+  if (index <= rf.commitIndex) return;
+  rf.commitIndex = index;
+  rf.ctx.metric('commitIndex', index);
+  applyCommitted(rf);
+}
+
+/** Figure 2, all servers: apply log[lastApplied + 1 .. commitIndex], in order, once each. */
+function applyCommitted(rf: RaftCore): void {
+  // Your code here (3B).
+}
+
+/**
+ * Figure 2, leaders: commit the highest N that a majority has replicated, but only if log[N]
+ * is from the current term (the Figure 8 rule: never commit an older term's entry by counting).
+ */
+function advanceCommitIndex(rf: RaftCore): void {
+  // Your code here (3B).
+}
+
+/**
+ * Leaders: send every follower what it lacks (or a heartbeat when it lacks nothing). New
+ * entries skip a follower whose last AppendEntries is still out (its reply sends the rest);
+ * heartbeats always go, so a lost reply delays a follower by one heartbeat at most.
+ */
+function broadcastAppendEntries(rf: RaftCore, heartbeat: boolean): void {
+  rf.peers.forEach((_, peer) => {
+    if (peer !== rf.me && (heartbeat || !rf.appending[peer])) void replicateTo(rf, peer);
+  });
+}
+
+/**
+ * One AppendEntries to `peer`, async/await style. After `await` the world may have changed
+ * (a new term, a step-down): the reply handler checks that the reply still matters.
+ */
+async function replicateTo(rf: RaftCore, peer: number): Promise<void> {
+  // Your code here (3B).
+}
+
+function handleAppendEntriesReply(rf: RaftCore, peer: number, args: AppendEntriesArgs, reply: AppendEntriesReply): void {
+  // Your code here (3B).
+}
+
+/** Where to resume after a rejection, from the follower's xTerm/xIndex/xLength. */
+function backupIndex(rf: RaftCore, peer: number, reply: AppendEntriesReply): number {
+  let next = rf.nextIndex[peer];
+  // Your code here (3B).
+  return next;
+}
+
+/**
+ * The tester's Start(): leaders append the command and return at once; `flushAppended` saves
+ * and sends it (now, or with the next batch). Start() promises no durability, so this is safe as long as
+ * the leader counts itself toward a majority only for entries it has saved.
+ */
+function appendCommand(rf: RaftCore, command: unknown): StartResult {
+  let index = -1;
+  // Your code here (3B).
+  return { index, term: rf.currentTerm, isLeader: rf.role === 'leader' };
+}
+
+/** Leaders: save the appended batch, count ourselves as holding it, and send it. */
+function flushAppended(rf: RaftCore): void {
+  // Your code here (3B).
+}
+
+// notebook: snapshots 3D
+/** Part 3D: the service snapshotted everything up to `index`; drop those entries and persist. */
+function takeSnapshot(rf: RaftCore, index: number, snapshot: unknown): void {
+  // Your code here (3D).
+}
+
+/** Figure 13, InstallSnapshot receiver (whole snapshot in one RPC, no offsets). */
+function handleInstallSnapshot(rf: RaftCore, args: InstallSnapshotArgs): InstallSnapshotReply {
+  // Your code here (3D).
+  return { term: rf.currentTerm };
+}
+
+/** Leaders: a follower needs entries we discarded, so send the snapshot instead. */
+async function sendSnapshot(rf: RaftCore, peer: number): Promise<void> {
+  // Your code here (3D).
+}
+
+// notebook: node
+/**
+ * A Raft peer: the state above plus its wiring to the world. The constructor serves the RPCs
+ * and starts two streams, both on `ctx.scheduler` so they run in virtual time and die with a
+ * crash: the election timer, and the leader's heartbeats (`switchMap` over the role: a new
+ * role cancels the old heartbeat timer).
+ */
+class Raft extends RaftCore implements RaftNode {
+  readonly apply$: Observable<ApplyMessage>;
+
+  constructor(ctx: NodeContext, config: RaftConfig) {
+    super(ctx, config);
+    this.apply$ = this.applied$.asObservable();
+    ctx.serve('RequestVote', (args: RequestVoteArgs) => handleRequestVote(this, args));
+    ctx.serve('AppendEntries', (args: AppendEntriesArgs) => handleAppendEntries(this, args));
+    ctx.serve('InstallSnapshot', (args: InstallSnapshotArgs) => handleInstallSnapshot(this, args));
+    electionTimeouts$(this).subscribe(() => {
+      if (this.role !== 'leader') startElection(this);
+    });
+    this.role$
+      .pipe(switchMap((role) => (role === 'leader' ? timer(0, heartbeatIntervalMs, ctx.scheduler) : EMPTY)))
+      .subscribe(() => broadcastAppendEntries(this, true));
+    this.appended$.pipe(throttleTime(replicationBatchMs, ctx.scheduler, { leading: true, trailing: true })).subscribe(() => flushAppended(this));
+  }
+
+  start(command: unknown): StartResult {
+    return appendCommand(this, command);
+  }
+
+  getState(): RaftStatus {
+    return { term: this.currentTerm, isLeader: this.role === 'leader' };
+  }
+
+  snapshot(index: number, snapshot: unknown): void {
+    takeSnapshot(this, index, snapshot);
+  }
+}
+
+// notebook: end
+export { Raft, RaftCore, RaftLog, heartbeatIntervalMs, electionTimeoutMsMin, electionTimeoutMsMax };
+export type { AppendEntriesArgs, AppendEntriesReply, InstallSnapshotArgs, InstallSnapshotReply, LogEntry, PersistentState, RequestVoteArgs, RequestVoteReply, Role };
