@@ -98,6 +98,13 @@ describe('CLI test: isolation', () => {
     expect(output.out).toContain('FAILED (crash) at 0.0s: the test ran longer than 2 s of wall-clock time and was stopped');
   });
 
+  test('an implementation that loops forever at import is bad input, timed out in the worker', async () => {
+    const output = collector();
+    expect(await runTestCommand('ping', { labDir, impl: impl('loops-at-import.ts'), timeout: 2 }, output)).toBe(2);
+    expect(output.err).toMatch(/loops-at-import\.ts took longer than 2 s of wall-clock time to load, before any test ran/);
+    expect(output.out).toBe('');
+  });
+
   test('process.exit in a handler fails the test instead of ending the runner', async () => {
     const output = collector();
     expect(await runTestCommand('ping', { labDir, impl: impl('exits.ts'), run: 'TestPingPong1A' }, output)).toBe(1);

@@ -5,7 +5,7 @@
  */
 import type { Lab } from './lab';
 import { loadLabSource } from './lab-source';
-import { evaluateImplementation, implementationFor, type CompiledImplementation } from './load-impl';
+import { evaluateImplementation, ImplementationLoadError, implementationFor, type CompiledImplementation } from './load-impl';
 import { describeError, withExitGuard } from './module-graph';
 import { runTest, type TestOutcome } from './run-test';
 import type { ParentMessage, WorkerMessage } from './isolate';
@@ -22,9 +22,19 @@ async function handle(message: ParentMessage): Promise<void> {
     try {
       lab = await loadLabSource(message.lab);
       compiled = message.impl;
-      send({ type: 'ready' });
     } catch (error) {
       send({ type: 'init-failed', message: describeError(error) });
+      return;
+    }
+    send({ type: 'lab-ready' });
+    try {
+      // Load the submission once here, so a throw, a process.exit or an endless loop at import
+      // is caught (and timed) in this child, not in the parent.
+      implementationFor(lab, { file: compiled.file, exports: await evaluateImplementation(compiled) });
+      send({ type: 'ready' });
+    } catch (error) {
+      if (!(error instanceof ImplementationLoadError)) throw error;
+      send({ type: 'implementation-failed', problem: error.problem, message: error.message, details: error.details });
     }
     return;
   }

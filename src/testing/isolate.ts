@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LabSource } from './lab-source';
-import type { CompiledImplementation } from './load-impl';
+import { ImplementationLoadError, displayPath, type CompiledImplementation, type LoadProblem } from './load-impl';
 import { packageRoot, runningFromSource } from './package-root';
 import type { TestOutcome } from './run-test';
 
@@ -22,8 +22,11 @@ export type ParentMessage =
   | { readonly type: 'run'; readonly id: number; readonly test: string; readonly seed: number };
 
 export type WorkerMessage =
+  /** The lab is loaded; the submission is loading (the load's wall-clock limit starts now). */
+  | { readonly type: 'lab-ready' }
   | { readonly type: 'ready' }
   | { readonly type: 'init-failed'; readonly message: string }
+  | { readonly type: 'implementation-failed'; readonly problem: LoadProblem; readonly message: string; readonly details: readonly string[] }
   | { readonly type: 'outcome'; readonly id: number; readonly outcome: TestOutcome };
 
 /** One test on one seed. */
@@ -54,6 +57,8 @@ export interface IsolateOptions {
 
 export const isolateWallMsMaxDefault = 60_000;
 export const isolateMemoryMbMaxDefault = 1024;
+/** Wall-clock limit for a worker to start and load the lab (not the submission). */
+export const workerStartMsMax = 120_000;
 
 /** A worker could not even load the lab (a bug in the lab or the installation, not the submission). */
 export class IsolationError extends Error {
@@ -70,14 +75,20 @@ export async function runTestsIsolated(request: IsolatedRunRequest, options: Iso
   const jobs = Math.max(1, Math.min(options.jobs ?? 1, request.runs.length));
   const outcomes: Array<TestOutcome | undefined> = new Array(request.runs.length);
   let next = 0;
-  const take = (): number | null => (next < request.runs.length ? next++ : null);
+  let failed = false;
+  const take = (): number | null => (!failed && next < request.runs.length ? next++ : null);
   const lanes = Array.from({ length: jobs }, () =>
     runLane(request, options, take, (index, outcome) => {
       outcomes[index] = outcome;
       options.onOutcome?.(outcome);
+    }).catch((error: unknown) => {
+      failed = true;
+      throw error;
     }),
   );
-  await Promise.all(lanes);
+  const settled = await Promise.allSettled(lanes);
+  const rejection = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (rejection !== undefined) throw rejection.reason;
   return outcomes.map((outcome, index) => {
     if (outcome === undefined) throw new Error(`isolate: run ${index} produced no outcome`);
     return outcome;
@@ -178,11 +189,36 @@ class Worker {
     const worker = new Worker(child);
     await new Promise<void>((resolve, reject) => {
       const onMessage = (message: WorkerMessage): void => {
+        if (message.type === 'lab-ready') startImplementationTimer();
         if (message.type === 'ready') finish(null);
         if (message.type === 'init-failed') finish(new IsolationError(`a test worker could not load the ${request.labName} lab: ${message.message}`));
+        if (message.type === 'implementation-failed') finish(new ImplementationLoadError(message.problem, message.message, message.details));
       };
-      const onExit = (code: number | null): void => finish(new IsolationError(`a test worker exited (code ${String(code)}) while loading the ${request.labName} lab.`));
+      const onExit = (code: number | null): void =>
+        finish(
+          new ImplementationLoadError(
+            'import',
+            `${displayPath(request.impl.file)} ended the test process (exit code ${String(code)}) while loading, before any test ran: does top-level code call process.exit or use too much memory?`,
+          ),
+        );
+      const wallMsMax = options.wallMsMax ?? isolateWallMsMaxDefault;
+      // Starting node and loading the lab is the installation's business: a generous limit.
+      let timer = setTimeout(() => finish(new IsolationError(`a test worker did not load the ${request.labName} lab within ${workerStartMsMax / 1000} s.`)), workerStartMsMax);
+      const startImplementationTimer = (): void => {
+        clearTimeout(timer);
+        timer = setTimeout(
+          () =>
+            finish(
+              new ImplementationLoadError(
+                'import',
+                `${displayPath(request.impl.file)} took longer than ${wallMsMax / 1000} s of wall-clock time to load, before any test ran: does top-level code (or an implementation cell) loop forever?`,
+              ),
+            ),
+          wallMsMax,
+        );
+      };
       const finish = (error: Error | null): void => {
+        clearTimeout(timer);
         child.off('message', onMessage);
         child.off('exit', onExit);
         if (error === null) resolve();

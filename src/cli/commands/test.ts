@@ -81,40 +81,51 @@ export function testCommand(): Command {
 export async function runTestCommand(labName: string, options: TestCommandOptions, output: CommandOutput): Promise<number> {
   const prepared = await prepare(labName, options, output);
   if (typeof prepared === 'number') return prepared;
-  const { found, compiled, runs, target } = prepared;
+  const { found, target } = prepared;
   const color = output.color ?? colorFor(process.stdout);
   const print = (outcome: TestOutcome): void => {
     output.stdout(options.json === true ? `${JSON.stringify(outcomeJson(outcome))}\n` : `${outcomeText(outcome, target, { color, verbose: options.verbose })}\n`);
   };
   let outcomes: TestOutcome[];
-  if (options.isolate === false) {
-    const lab = found.lab;
-    const exports = await evaluateImplementation(compiled);
-    const impl = implementationFor(lab, { file: compiled.file, exports });
-    const seeds = [...new Set(runs.map((run) => run.seed))];
-    const names = [...new Set(runs.map((run) => run.test))];
-    outcomes = await runTests(lab, impl, {
-      names,
-      seeds,
-      onOutcome: print,
-      implementationFor: async () => implementationFor(lab, { file: compiled.file, exports: await evaluateImplementation(compiled) }),
-    });
-  } else {
-    outcomes = await runTestsIsolated(
-      { labName: found.lab.name, lab: found.source, impl: compiled, runs },
-      {
-        jobs: options.jobs ?? 1,
-        wallMsMax: (options.timeout ?? isolateWallMsMaxDefault / 1000) * 1000,
-        memoryMbMax: isolateMemoryMbMaxDefault,
-        onOutcome: print,
-        ...(options.verbose === true ? { onWorkerOutput: (text: string) => output.stderr(text) } : {}),
-      },
-    );
+  try {
+    outcomes = options.isolate === false ? await runInProcess(prepared, print) : await runIsolated(prepared, options, print, output);
+  } catch (error) {
+    if (!(error instanceof ImplementationLoadError)) throw error;
+    output.stderr(`distlab test: ${error.message}\n`);
+    return testExitCodes.badInput;
   }
   if (options.json !== true) {
     output.stdout(`\n${summaryTable(summarize(outcomes, found.lab.parts), { color })}\n${verdictLine(outcomes, { color })}\n`);
   }
   return outcomes.every((outcome) => outcome.passed) ? testExitCodes.passed : testExitCodes.failed;
+}
+
+/** Runs in this process, the submission evaluated afresh for each run. */
+async function runInProcess(prepared: Prepared, print: (outcome: TestOutcome) => void): Promise<TestOutcome[]> {
+  const { found, compiled, runs } = prepared;
+  const lab = found.lab;
+  const fresh = async (): Promise<unknown> => implementationFor(lab, { file: compiled.file, exports: await evaluateImplementation(compiled) });
+  return runTests(lab, await fresh(), {
+    names: [...new Set(runs.map((run) => run.test))],
+    seeds: [...new Set(runs.map((run) => run.seed))],
+    onOutcome: print,
+    implementationFor: fresh,
+  });
+}
+
+/** Runs in worker processes with the wall-clock guard. */
+async function runIsolated(prepared: Prepared, options: TestCommandOptions, print: (outcome: TestOutcome) => void, output: CommandOutput): Promise<TestOutcome[]> {
+  const { found, compiled, runs } = prepared;
+  return runTestsIsolated(
+    { labName: found.lab.name, lab: found.source, impl: compiled, runs },
+    {
+      jobs: options.jobs ?? 1,
+      wallMsMax: (options.timeout ?? isolateWallMsMaxDefault / 1000) * 1000,
+      memoryMbMax: isolateMemoryMbMaxDefault,
+      onOutcome: print,
+      ...(options.verbose === true ? { onWorkerOutput: (text: string) => output.stderr(text) } : {}),
+    },
+  );
 }
 
 interface Prepared {
@@ -136,7 +147,8 @@ async function prepare(labName: string, options: TestCommandOptions, output: Com
     const found = await loadLab({ name: labName, ...(options.labDir === undefined ? {} : { labDir: options.labDir }) });
     const tests = selectTests(found.lab, { ...(options.part === undefined ? {} : { part: options.part }), ...(options.run === undefined ? {} : { names: options.run }) });
     const implPath = implementationPath(found, options.impl);
-    const compiled = await checkImplementation(found.lab, implPath, options);
+    // Isolated runs load the submission in a worker first (a loop at import is then timed out there).
+    const compiled = await checkImplementation(found.lab, implPath, { ...options, evaluate: options.isolate === false });
     const runs = tests.flatMap((test) => seeds.map((seed) => ({ test: test.name, part: test.part, seed })));
     const target: ReplayTarget = {
       lab: labName,
@@ -163,12 +175,16 @@ export function implementationPath(found: LoadedLab, impl: string | undefined): 
  * Compiles the submission and checks, in this process, that it loads and provides the lab's
  * export, so a broken submission is bad input (exit 2) rather than a failure of every test.
  */
-export async function checkImplementation(lab: Lab<unknown>, file: string, options: Pick<TestCommandOptions, 'strict' | 'typeCheck'>): Promise<CompiledImplementation> {
+export async function checkImplementation(
+  lab: Lab<unknown>,
+  file: string,
+  options: Pick<TestCommandOptions, 'strict' | 'typeCheck'> & { readonly evaluate?: boolean },
+): Promise<CompiledImplementation> {
   const compiled = compileImplementation(file, {
     ...(options.strict === undefined ? {} : { strict: options.strict }),
     ...(options.typeCheck === undefined ? {} : { typeCheck: options.typeCheck }),
   });
-  implementationFor(lab, { file: compiled.file, exports: await evaluateImplementation(compiled) });
+  if (options.evaluate !== false) implementationFor(lab, { file: compiled.file, exports: await evaluateImplementation(compiled) });
   return compiled;
 }
 
