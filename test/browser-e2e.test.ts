@@ -17,6 +17,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ensureKernel, jupyterInstallAdvice, kernelEnv } from 'distlab/notebook';
 
+// Functions passed to page.evaluate run in the browser. The project compiles without the DOM
+// library, so the browser globals they use are declared loosely, in this module only.
+declare const window: any;
+declare const document: any;
+
 const root = path.resolve(__dirname, '..');
 const artifactsDir = path.join(root, 'artifacts');
 const screenshotFile = path.join(artifactsDir, 'browser-e2e.png');
@@ -219,12 +224,12 @@ async function reportCells(page: Page): Promise<CellReport[]> {
       .filter(({ cell }) => cell.cell_type === 'code')
       .map(({ cell, index }) => {
         const outputs = (cell.output_area?.outputs ?? []) as any[];
-        const element = cell.element[0] as HTMLElement;
+        const element = cell.element[0] as any;
         const images: Array<{ kind: 'png' | 'svg'; width: number; height: number }> = [];
-        for (const image of Array.from(element.querySelectorAll('.output_area img')) as HTMLImageElement[]) {
+        for (const image of Array.from(element.querySelectorAll('.output_area img')) as any[]) {
           if (image.src.startsWith('data:image/png')) images.push({ kind: 'png', width: image.naturalWidth, height: image.naturalHeight });
         }
-        for (const svg of Array.from(element.querySelectorAll('.output_area svg')) as SVGSVGElement[]) {
+        for (const svg of Array.from(element.querySelectorAll('.output_area svg')) as any[]) {
           const box = svg.getBoundingClientRect();
           images.push({ kind: 'svg', width: box.width, height: box.height });
         }
@@ -233,7 +238,7 @@ async function reportCells(page: Page): Promise<CellReport[]> {
           .map((output) => String(output.text ?? `${output.ename}: ${output.evalue}`))
           .join('');
         const domStderr = Array.from(element.querySelectorAll('.output_stderr, .output_error'))
-          .map((node) => (node as HTMLElement).innerText)
+          .map((node: any) => String(node.innerText))
           .join('\n');
         return {
           index,
@@ -301,7 +306,7 @@ describe('browser end-to-end', () => {
         if (firstPlot !== undefined) {
           await page.evaluate((index) => {
             const cell = (window as any).Jupyter.notebook.get_cell(index);
-            (cell.output_area.element[0] as HTMLElement).scrollIntoView({ block: 'center' });
+            (cell.output_area.element[0] as any).scrollIntoView({ block: 'center' });
           }, firstPlot.index);
         }
         await page.screenshot({ path: screenshotFile });
