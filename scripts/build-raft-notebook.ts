@@ -127,7 +127,8 @@ newer one already added (and that the leader may already count as replicated).`,
   persistence: `## Persistence (part 3C, defined early)
 
 \`persist\` and \`restore\` belong to part 3C, but the role changes below call \`persist\`, so they are
-defined here; until 3C they may stay empty and 3A/3B still pass.
+defined here (a notebook cell can only use what earlier cells defined; \`Durable\` names the fields
+they need); until 3C they may stay empty and 3A/3B still pass.
 
 Save through \`ctx.persister.save(state, snapshot)\` **before** replying to any RPC whose reply
 depends on it (a vote, an AppendEntries that added entries): the reply goes out when the handler
@@ -173,7 +174,10 @@ Fast backup: a follower that rejects says which term conflicts and where it star
 \`TestBackup3B\` and \`TestFigure8Unreliable3C\` need it within their 10-second windows.
 
 Every save writes the whole log, so the leader batches commands that arrive close together
-(\`throttleTime\`): one save and one AppendEntries per follower per batch.`,
+(\`throttleTime\`): one save and one AppendEntries per follower per batch.
+
+When a follower needs entries the leader already discarded (part 3D), \`replicateTo\` sends it the
+snapshot instead (\`sendSnapshot\`, marked 3D).`,
   snapshots: `## Part 3D: snapshots
 
 Every 10 applied commands the tester calls \`snapshot(index, data)\`: drop the log up to \`index\` and
@@ -289,7 +293,7 @@ export function buildNotebook(source: string): string {
   for (const section of testSections) {
     cells.push(
       markdown(`about-test-${section.part}`, section.text),
-      code(`test-${section.part}`, `// distlab: test\nconst results${section.part} = await runPart('${section.part}', { Raft }, { seeds: 1 });`),
+      code(`test-${section.part}`, `// distlab: test\nconst results${section.part} = await runPart('${section.part}', { Raft: Raft }, { seeds: 1 });`),
     );
   }
   cells.push(markdown('cli', closing));

@@ -62,7 +62,7 @@ async function showRun(outcome: TestOutcome, world: World, failureAtMs: number |
   const events = world.trace.events;
   const endMs = Math.max(1, failureAtMs ?? world.nowMs());
   const what = outcome.passed ? 'passed' : `failed: ${outcome.failure}`;
-  process.stdout.write(`${outcome.name} (seed ${outcome.seed}) ${what}\nreplay: npx distlab replay raft ${outcome.name} --seed ${outcome.seed} --out replay-${outcome.name}\n`);
+  process.stdout.write(`${outcome.name} (seed ${outcome.seed}) ${what}\nreplay: npx distlab replay raft ${outcome.name} --seed ${outcome.seed} --impl labs/raft/raft.ipynb --out replay-${outcome.name}\n`);
   await show(nodeTimelineSpec(events, { toMs: endMs, nodes: world.nodeIds, title: `${outcome.name} seed ${outcome.seed}: role and term` }));
   if (!morePlots) return;
   await show(metricSpec(events, { name: 'commitIndex', toMs: endMs, title: `${outcome.name} seed ${outcome.seed}: commit index` }));

@@ -181,13 +181,27 @@ interface PersistentState {
   readonly commands: readonly unknown[];
 }
 
+/**
+ * What `persist` and `restore` touch of a peer (RaftCore, below, has all of it). Declared
+ * here, before RaftCore, because notebook cells can only use what earlier cells defined.
+ */
+interface Durable {
+  readonly ctx: NodeContext;
+  currentTerm: number;
+  votedFor: number | null;
+  log: RaftLog;
+  snapshotData: unknown;
+  commitIndex: number;
+  lastApplied: number;
+}
+
 /** Part 3C: write the persistent state (and the current snapshot, unchanged) to stable storage. */
-function persist(rf: RaftCore): void {
+function persist(rf: Durable): void {
   // Your code here (3C).
 }
 
 /** Part 3C: restore what `persist` saved (called once, from the constructor). */
-function restore(rf: RaftCore): void {
+function restore(rf: Durable): void {
   // Your code here (3C).
 }
 
@@ -376,6 +390,11 @@ function handleAppendEntriesReply(rf: RaftCore, peer: number, args: AppendEntrie
   // Your code here (3B).
 }
 
+/** Leaders: a follower needs entries we discarded, so send the snapshot instead. */
+async function sendSnapshot(rf: RaftCore, peer: number): Promise<void> {
+  // Your code here (3D).
+}
+
 /** Where to resume after a rejection, from the follower's xTerm/xIndex/xLength. */
 function backupIndex(rf: RaftCore, peer: number, reply: AppendEntriesReply): number {
   let next = rf.nextIndex[peer];
@@ -409,11 +428,6 @@ function takeSnapshot(rf: RaftCore, index: number, snapshot: unknown): void {
 function handleInstallSnapshot(rf: RaftCore, args: InstallSnapshotArgs): InstallSnapshotReply {
   // Your code here (3D).
   return { term: rf.currentTerm };
-}
-
-/** Leaders: a follower needs entries we discarded, so send the snapshot instead. */
-async function sendSnapshot(rf: RaftCore, peer: number): Promise<void> {
-  // Your code here (3D).
 }
 
 // notebook: node

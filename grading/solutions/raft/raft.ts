@@ -206,8 +206,22 @@ interface PersistentState {
   readonly commands: readonly unknown[];
 }
 
+/**
+ * What `persist` and `restore` touch of a peer (RaftCore, below, has all of it). Declared
+ * here, before RaftCore, because notebook cells can only use what earlier cells defined.
+ */
+interface Durable {
+  readonly ctx: NodeContext;
+  currentTerm: number;
+  votedFor: number | null;
+  log: RaftLog;
+  snapshotData: unknown;
+  commitIndex: number;
+  lastApplied: number;
+}
+
 /** Part 3C: write the persistent state (and the current snapshot, unchanged) to stable storage. */
-function persist(rf: RaftCore): void {
+function persist(rf: Durable): void {
   // BEGIN SOLUTION
   const state: PersistentState = {
     currentTerm: rf.currentTerm,
@@ -221,7 +235,7 @@ function persist(rf: RaftCore): void {
 }
 
 /** Part 3C: restore what `persist` saved (called once, from the constructor). */
-function restore(rf: RaftCore): void {
+function restore(rf: Durable): void {
   // BEGIN SOLUTION
   const state = rf.ctx.persister.readState<PersistentState>();
   if (state === null) return;
@@ -512,6 +526,25 @@ function handleAppendEntriesReply(rf: RaftCore, peer: number, args: AppendEntrie
   // END SOLUTION
 }
 
+/** Leaders: a follower needs entries we discarded, so send the snapshot instead. */
+async function sendSnapshot(rf: RaftCore, peer: number): Promise<void> {
+  // BEGIN SOLUTION (3D)
+  const args: InstallSnapshotArgs = {
+    term: rf.currentTerm,
+    leaderId: rf.me,
+    lastIncludedIndex: rf.log.snapshotIndex,
+    lastIncludedTerm: rf.log.snapshotTerm,
+    snapshot: rf.snapshotData,
+  };
+  const result = await rf.ctx.call<InstallSnapshotReply>(rf.peers[peer], 'InstallSnapshot', args);
+  if (!result.ok) return;
+  if (result.value.term > rf.currentTerm) return rf.becomeFollower(result.value.term);
+  if (rf.role !== 'leader' || rf.currentTerm !== args.term) return;
+  rf.matchIndex[peer] = Math.max(rf.matchIndex[peer], args.lastIncludedIndex);
+  rf.nextIndex[peer] = Math.max(rf.nextIndex[peer], rf.matchIndex[peer] + 1);
+  // END SOLUTION
+}
+
 /** Where to resume after a rejection, from the follower's xTerm/xIndex/xLength. */
 function backupIndex(rf: RaftCore, peer: number, reply: AppendEntriesReply): number {
   let next = rf.nextIndex[peer];
@@ -579,25 +612,6 @@ function handleInstallSnapshot(rf: RaftCore, args: InstallSnapshotArgs): Install
   rf.applied$.next({ type: 'snapshot', index: args.lastIncludedIndex, term: args.lastIncludedTerm, snapshot: args.snapshot });
   // END SOLUTION
   return { term: rf.currentTerm };
-}
-
-/** Leaders: a follower needs entries we discarded, so send the snapshot instead. */
-async function sendSnapshot(rf: RaftCore, peer: number): Promise<void> {
-  // BEGIN SOLUTION
-  const args: InstallSnapshotArgs = {
-    term: rf.currentTerm,
-    leaderId: rf.me,
-    lastIncludedIndex: rf.log.snapshotIndex,
-    lastIncludedTerm: rf.log.snapshotTerm,
-    snapshot: rf.snapshotData,
-  };
-  const result = await rf.ctx.call<InstallSnapshotReply>(rf.peers[peer], 'InstallSnapshot', args);
-  if (!result.ok) return;
-  if (result.value.term > rf.currentTerm) return rf.becomeFollower(result.value.term);
-  if (rf.role !== 'leader' || rf.currentTerm !== args.term) return;
-  rf.matchIndex[peer] = Math.max(rf.matchIndex[peer], args.lastIncludedIndex);
-  rf.nextIndex[peer] = Math.max(rf.nextIndex[peer], rf.matchIndex[peer] + 1);
-  // END SOLUTION
 }
 
 // notebook: node
