@@ -13,8 +13,13 @@ export {
   evaluateImplementation,
   implementationFor,
   implementationCells,
+  compileModuleGraph,
   ImplementationLoadError,
 } from './load-impl';
+export { loadLabSource, labFromExports, LabLoadError } from './lab-source';
+export type { LabSource } from './lab-source';
+export { evaluateGraph, preloadDistlab, withExitGuard, ExitAttemptError } from './module-graph';
+export type { CompiledGraph } from './module-graph';
 export type { LoadOptions, LoadedImplementation, CompiledImplementation, LoadProblem } from './load-impl';
 export { cellRole, excludedCellRoles } from './notebook-cells';
 export { runTestsIsolated, IsolationError } from './isolate';

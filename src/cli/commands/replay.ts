@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { World } from '../../runtime/world';
-import { ImplementationLoadError, evaluateImplementation, implementationFor } from '../../testing/load-impl';
+import { displayPath, ImplementationLoadError, evaluateImplementation, implementationFor } from '../../testing/load-impl';
 import type { Lab, TestFailure } from '../../testing/lab';
 import { colorFor, outcomeText, replayCommand as replayCommandLine, type ReplayTarget } from '../../testing/report';
 import { withExitGuard } from '../../testing/module-graph';
@@ -86,7 +86,7 @@ export async function runReplayCommand(labName: string, name: string, options: R
   output.stdout(`trace ${outcome.traceHash} (${outcome.events} events)\n`);
   if (options.out !== undefined) {
     const written = await writeReplayFiles(options.out, { lab, outcome, world, failure, target });
-    output.stdout(`wrote ${written.map((file) => path.relative(process.cwd(), file) || file).join(', ')}\n`);
+    output.stdout(`wrote ${written.map(displayPath).join(', ')}\n`);
   }
   return outcome.passed ? testExitCodes.passed : testExitCodes.failed;
 }

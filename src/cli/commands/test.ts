@@ -88,7 +88,10 @@ export async function runTestCommand(labName: string, options: TestCommandOption
   };
   let outcomes: TestOutcome[];
   try {
-    outcomes = options.isolate === false ? await runInProcess(prepared, print) : await runIsolated(prepared, options, print, output);
+    outcomes =
+      options.isolate === false
+        ? await withConsoleOnStderr(options.json === true, () => runInProcess(prepared, print))
+        : await runIsolated(prepared, options, print, output);
   } catch (error) {
     if (!(error instanceof ImplementationLoadError)) throw error;
     output.stderr(`distlab test: ${error.message}\n`);
@@ -111,6 +114,20 @@ async function runInProcess(prepared: Prepared, print: (outcome: TestOutcome) =>
     onOutcome: print,
     implementationFor: fresh,
   });
+}
+
+/** With --json, stdout carries only JSON: what the implementation logs goes to stderr. */
+async function withConsoleOnStderr<T>(active: boolean, body: () => Promise<T>): Promise<T> {
+  if (!active) return body();
+  const { log, info } = console;
+  console.log = console.error;
+  console.info = console.error;
+  try {
+    return await body();
+  } finally {
+    console.log = log;
+    console.info = info;
+  }
 }
 
 /** Runs in worker processes with the wall-clock guard. */
