@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   const tests = raftLab.tests.filter((test) => (options.part === null || test.part === options.part) && (options.run === null || new RegExp(options.run).test(test.name)));
   if (tests.length === 0) throw new Error(`no test matches --part ${options.part} --run ${options.run}`);
   const started = process.hrtime.bigint();
+  const cpuStarted = process.cpuUsage();
   let virtualMs = 0;
   const rows: string[] = [];
   let failedTotal = 0;
@@ -65,9 +66,12 @@ async function main(): Promise<void> {
     process.stdout.write(`${rows.slice(-1 - Math.min(failures.length, 6)).join('\n')}\n`);
   }
   const wallS = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuS = (cpu.user + cpu.system) / 1e6;
   process.stdout.write(
     `\n${tests.length} tests x ${options.seeds} seeds: ${tests.length * options.seeds - failedTotal} passed, ${failedTotal} failed; ` +
-      `wall ${wallS.toFixed(1)} s, virtual ${(virtualMs / 1000).toFixed(0)} s (${(virtualMs / 1000 / wallS).toFixed(0)}x)\n`,
+      `wall ${wallS.toFixed(1)} s (CPU ${cpuS.toFixed(1)} s), virtual ${(virtualMs / 1000).toFixed(0)} s: ` +
+      `${(virtualMs / 1000 / wallS).toFixed(0)}x virtual/wall, ${(virtualMs / 1000 / cpuS).toFixed(0)}x virtual/CPU\n`,
   );
   process.exitCode = failedTotal === 0 ? 0 : 1;
 }
