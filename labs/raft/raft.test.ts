@@ -83,6 +83,15 @@ describe('Raft lab: broken variants fail the test aimed at them', () => {
     expect(outcome.failure).toMatch(/agreement|conflicting|out of order/);
   });
 
+  it('a Raft that ignores snapshot() fails TestSnapshotBasic3D on the 2000-byte bound', async () => {
+    class HoardingRaft extends ReferenceRaft {
+      override snapshot(): void {}
+    }
+    const { outcome } = await runTest(raftLab, test('TestSnapshotBasic3D'), { Raft: HoardingRaft }, 1);
+    expect(outcome.passed).toBe(false);
+    expect(outcome.failure).toMatch(/persisted Raft state is \d+ bytes, over the 2000-byte limit/);
+  });
+
   it('a Raft whose constructor throws fails with the node and the error, not a runner crash', async () => {
     class ThrowingRaft extends ReferenceRaft {
       constructor(ctx: NodeContext, config: RaftConfig) {
