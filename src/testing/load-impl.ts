@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type * as TS from 'typescript';
 import { NotebookFormatError, readNotebook, type Notebook } from '../notebook/ipynb';
 import { ImplementationError, type Lab } from './lab';
-import { implementationCells, notebookModule, type NotebookModule } from './notebook-cells';
+import { notebookModule, type NotebookModule } from './notebook-module';
 import { describeError, evaluateGraph, withExitGuard, localCandidates, ModuleEvaluationError, preloadDistlab, requiredSpecifiers, type CompiledGraph } from './module-graph';
 import { packageRoot, runningFromSource } from './package-root';
 
