@@ -12,6 +12,7 @@
  *
  *   npx tsx scripts/build-raft-notebook.ts          # write both files
  *   npx tsx scripts/build-raft-notebook.ts --check  # exit 1 if either is out of date
+ *   npx tsx scripts/build-raft-notebook.ts --student labs/raft/raft-student.ipynb  # stripped preview
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -281,14 +282,16 @@ function code(id: string, text: string): JsonCell {
   return { cell_type: 'code', execution_count: null, id, metadata: {}, outputs: [], source: sourceLines(text) };
 }
 
-export function buildNotebook(source: string): string {
+/** The notebook; with `student`, solution regions stripped (what the release step produces). */
+export function buildNotebook(source: string, student = false): string {
   const { header, segments } = splitReference(source);
   const cells: JsonCell[] = [markdown('intro', introduction), code('imports', notebookImports(header))];
   for (const segment of segments) {
     if (segment.name === 'end') continue;
     const text = explanations[segment.name];
     if (text === undefined) throw new Error(`no explanation for notebook segment "${segment.name}"; add one to scripts/build-raft-notebook.ts`);
-    cells.push(markdown(`about-${segment.name}`, text), code(`code-${segment.name}`, segment.code));
+    const body = student ? stripSolutions(segment.code, segment.part) : segment.code;
+    cells.push(markdown(`about-${segment.name}`, text), code(`code-${segment.name}`, body));
   }
   for (const section of testSections) {
     cells.push(
@@ -312,6 +315,14 @@ export function buildNotebook(source: string): string {
 function main(): void {
   const check = process.argv.includes('--check');
   const source = fs.readFileSync(referencePath, 'utf8');
+  const studentAt = process.argv.indexOf('--student');
+  if (studentAt !== -1) {
+    // A preview of the student notebook (solutions stripped), e.g. to run it headlessly.
+    const file = process.argv[studentAt + 1];
+    if (file === undefined) throw new Error('--student needs an output path, e.g. labs/raft/raft-student.ipynb');
+    fs.writeFileSync(file, buildNotebook(source, true));
+    return;
+  }
   const outputs = [
     { file: notebookPath, text: buildNotebook(source) },
     { file: skeletonPath, text: buildSkeleton(source) },
