@@ -30,9 +30,9 @@ const targetNotebook = 'notebooks/01-introduction-and-mapreduce.ipynb';
 const standInNotebook = 'notebooks/00-runtime-tour.ipynb';
 
 /** Bounds: server start, kernel start, Run All, teardown. Their sum stays under the test limit. */
-const serverStartMsMax = 15_000;
+const serverStartMsMax = 12_000;
 const kernelReadyMsMax = 20_000;
-const runAllMsMax = 40_000;
+const runAllMsMax = 45_000;
 const teardownMsMax = 6_000;
 const testTimeoutMs = serverStartMsMax + kernelReadyMsMax + runAllMsMax + teardownMsMax + 5_000;
 
