@@ -4,7 +4,7 @@
  * the sequential reference or with the test app's own rule.
  */
 import type { LabTest, TestContext } from 'distlab/testing';
-import { crash, earlyExit, indexer, jobcount, mtiming, nocrash, rtiming, wc } from './apps';
+import { crash, earlyExit, indexer, jobcount, mtiming, nocrash, rtiming, wc } from './apps/index';
 import { inputFiles } from './inputs';
 import { MapReduceJob } from './job';
 import { runSequential } from './sequential';
