@@ -23,7 +23,7 @@ export interface Lab<I> {
   implementationFrom(exports: Readonly<Record<string, unknown>>): I;
   /**
    * The student skeleton, relative to the lab's folder (e.g. `raft.ts`): what `distlab test
-   * <lab>` runs when no `--impl` is given.
+   * <lab>` runs when no `--impl` is given. Default: `<name>.ts`, when that file exists.
    */
   readonly skeleton?: string;
   /** Plots worth drawing for a run of this lab (replay --out, grader reports, notebooks). */

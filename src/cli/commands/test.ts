@@ -4,11 +4,12 @@
  * 1 some run failed, 2 bad input (unknown lab or part, no matching test, an implementation
  * that is missing, does not compile, throws at import or lacks the export, bad flags).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Lab } from '../../testing/lab';
 import { isolateMemoryMbMaxDefault, isolateWallMsMaxDefault, runTestsIsolated, type PlannedRun } from '../../testing/isolate';
-import { compileImplementation, evaluateImplementation, implementationFor, ImplementationLoadError, type CompiledImplementation } from '../../testing/load-impl';
+import { compileImplementation, displayPath, evaluateImplementation, implementationFor, ImplementationLoadError, type CompiledImplementation } from '../../testing/load-impl';
 import { colorFor, outcomeJson, outcomeText, summarize, summaryTable, verdictLine, type ReplayTarget } from '../../testing/report';
 import type { TestOutcome } from '../../testing/run-test';
 import { runTests, seedRange, selectTests, SelectionError } from '../../testing/sweep';
@@ -179,13 +180,13 @@ async function prepare(labName: string, options: TestCommandOptions, output: Com
   }
 }
 
-/** The implementation to test: `--impl`, else the lab's skeleton. */
+/** The implementation to test: `--impl`, else the lab's `skeleton`, else `<lab folder>/<lab name>.ts`. */
 export function implementationPath(found: LoadedLab, impl: string | undefined): string {
   if (impl !== undefined) return path.resolve(impl);
-  if (found.lab.skeleton === undefined) {
-    throw new ImplementationLoadError('missing', `the ${found.lab.name} lab names no skeleton; give the implementation with --impl PATH (.ts or .ipynb).`);
-  }
-  return path.join(found.dir, found.lab.skeleton);
+  if (found.lab.skeleton !== undefined) return path.join(found.dir, found.lab.skeleton);
+  const conventional = path.join(found.dir, `${found.lab.name}.ts`);
+  if (fs.existsSync(conventional)) return conventional;
+  throw new ImplementationLoadError('missing', `the ${found.lab.name} lab names no skeleton (and ${displayPath(conventional)} does not exist); give the implementation with --impl PATH (.ts or .ipynb).`);
 }
 
 /**
