@@ -129,13 +129,14 @@ async function startServer(jupyter: string, env: NodeJS.ProcessEnv, scratch: str
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`jupyter notebook exited with ${child.exitCode} before serving:\n${tail(output)}`);
     try {
-      const response = await fetch(`${server.base}/api/status?token=${token}`);
+      const response = await fetch(`${server.base}/api/status?token=${token}`, { signal: AbortSignal.timeout(2_000) });
       if (response.ok) return server;
     } catch {
       // not listening yet
     }
     await sleep(200);
   }
+  await stopServer(server); // the caller never gets it, so end it here
   throw new Error(`jupyter notebook did not answer on port ${port} within ${serverStartMsMax} ms:\n${tail(output)}`);
 }
 
