@@ -125,3 +125,21 @@ describe('Node styles: RxJS and async/await are both first-class', () => {
     expect(outcome).toEqual([{ ok: false, reason: 'timeout' }, 250]);
   });
 });
+
+describe('Node styles: mixing promises and streams', () => {
+  it('Styles: code awaiting an RxJS stream resumes at the virtual time the value arrived', async () => {
+    const { lastValueFrom } = await import('rxjs');
+    const world = new World({ seed: 1, reporter: null });
+    let seenAtMs = -1;
+    world.addNode('n', (ctx) => {
+      void (async () => {
+        await lastValueFrom(timer(10, ctx.scheduler));
+        seenAtMs = ctx.now();
+      })();
+      return {};
+    });
+    expect(await world.runUntil(() => seenAtMs >= 0, { timeoutMs: 1_000 })).toBe(true);
+    expect(seenAtMs).toBe(10);
+    expect(world.nowMs()).toBe(10);
+  });
+});
