@@ -110,6 +110,13 @@ describe('Loader: notebooks', () => {
     expect(error.details[0]).toMatch(/^await\.ipynb cell 2, line 2, column 1: .*make this a demo cell with first line `\/\/ distlab: demo`/);
   });
 
+  test('a stack trace from a handler names the notebook cell and line', async () => {
+    const loaded = await loadImplementation(at('throws-in-handler.ipynb'));
+    const { outcome } = await runTest(pingLab, pingLab.tests[0]!, implementationFor(pingLab, loaded), 1);
+    expect(outcome.failure).toMatch(/node b threw in handle Ping at \d+ ms: reply cannot count past 3/);
+    expect(outcome.log.join('\n')).toMatch(/at reply \(throws-in-handler\.ipynb cell 3:3:\d+\)/);
+  });
+
   test('compiling without evaluating yields a graph a child process can run', () => {
     const compiled = compileImplementation(at('ping.ipynb'), { typeCheck: false });
     expect(compiled.graph.entry.endsWith('ping.ipynb.ts')).toBe(true);

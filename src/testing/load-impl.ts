@@ -16,6 +16,7 @@ import { ImplementationError, type Lab } from './lab';
 import { notebookModule, type NotebookModule } from './notebook-module';
 import { describeError, evaluateGraph, withExitGuard, localCandidates, ModuleEvaluationError, preloadDistlab, requiredSpecifiers, type CompiledGraph } from './module-graph';
 import { packageRoot, runningFromSource } from './package-root';
+import { inlineSourceMapComment, mapToCells, type SourceMapV3 } from './source-map';
 
 export { implementationCells } from './notebook-cells';
 
@@ -153,21 +154,30 @@ function compileNotebook(ts: typeof TS, file: string, options: LoadOptions): Com
   }
   const virtual = `${file}.ts`;
   const overrides = new Map([[virtual, assembled.code]]);
-  const modules = transpileGraph(ts, virtual, overrides);
+  const modules = transpileGraph(ts, virtual, overrides, { module: assembled, file });
   if (options.typeCheck !== false) typeCheck(ts, Object.keys(modules), options.strict ?? false, { virtual, module: assembled, notebook: file }, file, overrides);
   return { source: 'ipynb', file, files: [file, ...Object.keys(modules).filter((name) => name !== virtual)], graph: { entry: virtual, modules } };
 }
 
 /** Transpiles `entry` and every relative `.ts` import it reaches, to CommonJS. */
-function transpileGraph(ts: typeof TS, entry: string, overrides: ReadonlyMap<string, string>): Record<string, string> {
+function transpileGraph(
+  ts: typeof TS,
+  entry: string,
+  overrides: ReadonlyMap<string, string>,
+  notebook: { readonly module: NotebookModule; readonly file: string } | null = null,
+): Record<string, string> {
   const modules: Record<string, string> = {};
   const pending = [entry];
   while (pending.length > 0) {
     const file = pending.pop() ?? '';
     if (file in modules) continue;
     const text = overrides.get(file) ?? fs.readFileSync(file, 'utf8');
-    const output = ts.transpileModule(text, { fileName: file, compilerOptions: emitOptions(ts), reportDiagnostics: false });
-    modules[file] = output.outputText;
+    const output = ts.transpileModule(text, { fileName: file, compilerOptions: { ...emitOptions(ts), sourceMap: true }, reportDiagnostics: false });
+    const code = output.outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, '');
+    let map = JSON.parse(output.sourceMapText ?? '{"version":3,"sources":[],"names":[],"mappings":""}') as SourceMapV3;
+    if (file === entry && notebook !== null) map = mapToCells(map, notebook.module.lines, path.basename(notebook.file));
+    else map = { ...map, sources: [file] };
+    modules[file] = `${code}${inlineSourceMapComment(map)}`;
     for (const specifier of requiredSpecifiers(output.outputText)) {
       if (!specifier.startsWith('.')) continue;
       const base = path.resolve(path.dirname(file), specifier);

@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
+import { registerSourceMap } from './source-map';
 
 /** CommonJS code of a module and every local (relative) module it imports, keyed by absolute path. */
 export interface CompiledGraph {
@@ -92,6 +93,8 @@ function evaluateModule(graph: CompiledGraph, file: string, cache: Map<string, {
   cache.set(file, module);
   const localRequire = makeRequire(graph, file, cache);
   const wrapper = `(function (exports, require, module, __filename, __dirname) {${code}\n})`;
+  // Stack traces from this module then point at its .ts lines (or notebook cells).
+  registerSourceMap(file, code);
   let run: (...args: unknown[]) => void;
   try {
     run = vm.runInThisContext(wrapper, { filename: file }) as typeof run;
