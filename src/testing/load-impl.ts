@@ -82,10 +82,10 @@ export async function evaluateImplementation(compiled: CompiledImplementation): 
     return await withExitGuard(() => evaluateGraph(compiled.graph));
   } catch (error) {
     const cause = error instanceof ModuleEvaluationError ? error.error : error;
-    const where = error instanceof ModuleEvaluationError ? displayPath(error.file) : displayPath(compiled.file);
+    const where = throwSite(cause, compiled.files) ?? displayPath(error instanceof ModuleEvaluationError ? error.file : compiled.file);
     throw new ImplementationLoadError(
       'import',
-      `${displayPath(compiled.file)} threw while loading, before any test ran: ${describeError(cause)} (in ${where}). ` +
+      `${displayPath(compiled.file)} threw while loading, before any test ran: ${describeError(cause)} (at ${where}). ` +
         'Code at the top level of the module (or of an implementation cell) runs at import; move demos into a function or, in a notebook, into a cell whose first line is `// distlab: demo`.',
       [describeError(cause), ...stackLines(cause)],
     );
@@ -307,6 +307,23 @@ function typescript(): typeof TS {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   typescriptModule ??= require('typescript') as typeof TS;
   return typescriptModule;
+}
+
+/** The first stack frame in the submission: `raft.ipynb cell 5, line 3` or `raft.ts:12:3`. */
+function throwSite(error: unknown, files: readonly string[]): string | null {
+  if (!(error instanceof Error) || error.stack === undefined) return null;
+  for (const line of error.stack.split('\n').slice(1)) {
+    const cell = /([^\s()]+\.ipynb) cell (\d+):(\d+):\d+/.exec(line);
+    if (cell !== null) return `${cell[1]} cell ${cell[2]}, line ${cell[3]}`;
+    const file = files.find((candidate) => line.includes(`${candidate}:`));
+    const position = file === undefined ? null : new RegExp(`${escapeRegExp(file)}:(\\d+):(\\d+)`).exec(line);
+    if (file !== undefined && position !== null) return `${displayPath(file)}:${position[1]}:${position[2]}`;
+  }
+  return null;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function stackLines(error: unknown): string[] {
