@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Lab } from '../../testing/lab';
-import { isolateMemoryMbMaxDefault, isolateWallMsMaxDefault, runTestsIsolated, type PlannedRun } from '../../testing/isolate';
+import { IsolationError, isolateMemoryMbMaxDefault, isolateWallMsMaxDefault, runTestsIsolated, type PlannedRun } from '../../testing/isolate';
 import { compileImplementation, displayPath, evaluateImplementation, implementationFor, ImplementationLoadError, type CompiledImplementation } from '../../testing/load-impl';
 import { colorFor, outcomeJson, outcomeText, summarize, summaryTable, verdictLine, type ReplayTarget } from '../../testing/report';
 import type { TestOutcome } from '../../testing/run-test';
@@ -94,7 +94,7 @@ export async function runTestCommand(labName: string, options: TestCommandOption
         ? await withConsoleOnStderr(options.json === true, () => runInProcess(prepared, print))
         : await runIsolated(prepared, options, print, output);
   } catch (error) {
-    if (!(error instanceof ImplementationLoadError)) throw error;
+    if (!(error instanceof ImplementationLoadError) && !(error instanceof IsolationError)) throw error;
     output.stderr(`distlab test: ${error.message}\n`);
     return testExitCodes.badInput;
   }
