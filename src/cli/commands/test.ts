@@ -160,6 +160,7 @@ async function prepare(labName: string, options: TestCommandOptions, output: Com
     return testExitCodes.badInput;
   };
   if (options.seed !== undefined && options.seeds !== undefined) return bad('give --seeds N or --seed S, not both.');
+  if (options.isolate === false && (options.jobs ?? 1) > 1) return bad('--jobs runs tests in worker processes; it cannot be combined with --no-isolate.');
   const seeds = options.seed !== undefined ? [options.seed] : seedRange(options.seeds ?? 1);
   try {
     const found = await loadLab({ name: labName, ...(options.labDir === undefined ? {} : { labDir: options.labDir }) });
