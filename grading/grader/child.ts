@@ -49,7 +49,39 @@ function sendSigned(body: object): void {
   originalSend({ body: text, mac: signature });
 }
 
+/**
+ * Native addons stay disabled in the sandbox (an addon could undo the permission model), so the
+ * runtime's optional native dependencies are replaced by stubs that throw if used. The worker
+ * never renders PNGs: plots travel to the grading process as Vega-Lite specs.
+ */
+const nativePackages = ['@resvg/resvg-js', 'zeromq'];
+
+function stubNativePackages(root: string): void {
+  const Module = require('node:module') as unknown as new (id: string) => { exports: unknown; loaded: boolean; filename: string };
+  for (const name of nativePackages) {
+    let resolved: string;
+    try {
+      resolved = require.resolve(name, { paths: [root] });
+    } catch {
+      continue;
+    }
+    const stub = new Module(resolved);
+    stub.filename = resolved;
+    stub.loaded = true;
+    stub.exports = new Proxy({}, {
+      get: (_target, property) => {
+        if (property === '__esModule') return false;
+        return function unavailable(): never {
+          throw new Error(`${name} (a native addon) is not available while grading`);
+        };
+      },
+    });
+    (require.cache as Record<string, unknown>)[resolved] = stub;
+  }
+}
+
 function loadRuntime(root: string): Runtime {
+  stubNativePackages(root);
   const runTestModule = require(nodePath.join(root, 'testing', 'run-test.js')) as typeof import('../../src/testing/run-test');
   const graphModule = require(nodePath.join(root, 'testing', 'module-graph.js')) as typeof import('../../src/testing/module-graph');
   const labSource = require(nodePath.join(root, 'testing', 'lab-source.js')) as typeof import('../../src/testing/lab-source');

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import { grade, GradeSetupError, writeGraderErrorResults } from './grade';
+import { round } from './results';
 
 export interface GradeCliOptions {
   readonly lab: string;
@@ -46,7 +47,7 @@ export async function runGradeCli(submission: string, options: GradeCliOptions, 
       },
     });
     if (options.json === true) output.stdout(`${JSON.stringify(report.results, null, 2)}\n`);
-    const max = report.results.tests.reduce((sum, test) => sum + test.max_score, 0);
+    const max = round(report.results.tests.reduce((sum, test) => sum + test.max_score, 0));
     return report.results.score >= max - 1e-9 && report.loadError === null ? gradeExitCodes.full : gradeExitCodes.partial;
   } catch (error) {
     writeGraderErrorResults(path.resolve(options.out), error);

@@ -18,7 +18,7 @@ import { compileImplementation, compileModuleGraph, ImplementationLoadError, typ
 import { evaluateGraph, preloadDistlab, type CompiledGraph } from '../../src/testing/module-graph';
 import { packageRoot } from '../../src/testing/package-root';
 import { replayCommand } from '../../src/testing/report';
-import { hiddenModule, readGradingConfig, type GradingConfig, type GradingLimits } from './config';
+import { hiddenModule, readGradingConfig, supportFiles, type GradingConfig, type GradingLimits } from './config';
 import { failureLines, partTable, writeFailurePage } from './feedback';
 import { gradescopeResults, unloadableResults, verdicts, type GradescopeResults, type TestPlan, type TestVerdict } from './results';
 import { networkIsolation, prepareScratch, runPool, type Assignment, type RunRecord, type SandboxSetup } from './sandbox';
@@ -86,19 +86,20 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   const replay = (name: string, seed: number) => replayCommand({ name, seed }, { lab: loaded.lab.name, impl: replayImpl });
   const extra: Record<string, unknown> = { lab: loaded.lab.name, seeds, sandbox: { network: networkIsolation().kind, ...limits } };
 
-  let compiled: CompiledImplementation;
-  try {
-    compiled = compileSubmission(options.submission, root);
-  } catch (error) {
-    return finishUnloadable(outDir, plan, config, loadMessage(error), started, extra, options);
-  }
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-grade-'));
   try {
+    let compiled: CompiledImplementation;
+    try {
+      compiled = compileSubmission(stageSubmission(options.submission, path.join(scratch, 'submission'), supportFiles(config)), root);
+    } catch (error) {
+      return finishUnloadable(outDir, plan, config, loadMessage(error), started, extra, options);
+    }
+    const workerFolder = path.join(scratch, 'worker');
     const setup: SandboxSetup = {
       root,
       runtimeRoot: runtimeRoot(root),
-      scratch,
-      childFile: prepareScratch(scratch, workerCode(root)),
+      scratch: workerFolder,
+      childFile: prepareScratch(workerFolder, workerCode(root)),
       lab: loaded.source,
       hidden: hiddenGraph,
       submission: { file: compiled.file, source: compiled.source, files: compiled.files, graph: compiled.graph },
@@ -139,6 +140,7 @@ function configFor(options: GradeOptions, loaded: LoadedLab, root: string): Grad
       parts: Object.fromEntries(loaded.lab.parts.map((part) => [part, points])),
       seeds: 5,
       seedBase: 5840,
+      support: [],
       limits: { wallMsPerRun: 60_000, memoryMb: 512, eventsMax: 20_000_000, startupWallMs: 20_000 },
       file,
     };
@@ -153,6 +155,32 @@ async function hiddenTestsOf(graph: CompiledGraph): Promise<ReadonlyArray<LabTes
   if (!Array.isArray(tests)) throw new GradeSetupError(`${graph.entry} must export hiddenTests (an array of LabTest)`);
   return tests as ReadonlyArray<LabTest<unknown>>;
 }
+
+/**
+ * Copies the submission (a file, plus the .ts files beside it, which it may import) into
+ * `folder`, and adds the lab's public support files it lacks (e.g. types.ts). Returns the
+ * staged submission's path. Only the staged copy is compiled.
+ */
+export function stageSubmission(submission: string, folder: string, support: readonly string[]): string {
+  const source = path.resolve(submission);
+  if (!fs.existsSync(source) || !fs.statSync(source).isFile()) return source; // the loader explains
+  fs.mkdirSync(folder, { recursive: true });
+  const siblings = fs.readdirSync(path.dirname(source)).filter((name) => /\.tsx?$/.test(name) && !name.endsWith('.d.ts') && !name.endsWith('.test.ts'));
+  for (const name of siblings) {
+    const file = path.join(path.dirname(source), name);
+    if (fs.statSync(file).isFile() && fs.statSync(file).size <= stagedFileBytesMax) fs.copyFileSync(file, path.join(folder, name));
+  }
+  const staged = path.join(folder, path.basename(source));
+  fs.copyFileSync(source, staged);
+  for (const file of support) {
+    const target = path.join(folder, path.basename(file));
+    if (!fs.existsSync(target) && fs.existsSync(file)) fs.copyFileSync(file, target);
+  }
+  return staged;
+}
+
+/** Files larger than this beside a submission are not staged. */
+const stagedFileBytesMax = 2 * 1024 * 1024;
 
 /**
  * Compiles the submission. Its module graph must stay inside its own folder: a submission

@@ -52,15 +52,32 @@ export interface TestPlan {
 }
 
 /** Per-test verdicts from run records; tests are listed in plan order. */
-export function verdicts(plan: readonly TestPlan[], seeds: readonly number[], records: readonly RunRecord[], parts: Readonly<Record<string, number>>): TestVerdict[] {
-  const perPart = new Map<string, number>();
-  for (const test of plan) perPart.set(test.part, (perPart.get(test.part) ?? 0) + 1);
+/**
+ * Points of each test: a part's points split evenly over its tests, in cents, the remainder
+ * going to the first tests, so that a part's tests add up to exactly the part's points.
+ */
+export function testPoints(plan: readonly TestPlan[], parts: Readonly<Record<string, number>>): number[] {
+  const counts = new Map<string, number>();
+  for (const test of plan) counts.set(test.part, (counts.get(test.part) ?? 0) + 1);
+  const seen = new Map<string, number>();
   return plan.map((test) => {
+    const cents = Math.round((parts[test.part] ?? 0) * 100);
+    const count = counts.get(test.part) ?? 1;
+    const position = seen.get(test.part) ?? 0;
+    seen.set(test.part, position + 1);
+    const base = Math.floor(cents / count);
+    return (base + (position < cents - base * count ? 1 : 0)) / 100;
+  });
+}
+
+export function verdicts(plan: readonly TestPlan[], seeds: readonly number[], records: readonly RunRecord[], parts: Readonly<Record<string, number>>): TestVerdict[] {
+  const points = testPoints(plan, parts);
+  return plan.map((test, position) => {
     const mine = records.filter((record) => record.assignment.test === test.name && record.assignment.hidden === test.hidden).sort((a, b) => a.assignment.seed - b.assignment.seed);
     const seedsPassed = mine.filter((record) => record.outcome.passed).length;
     const failed = mine.find((record) => !record.outcome.passed) ?? null;
     const passed = failed === null && seedsPassed === seeds.length;
-    const maxScore = round((parts[test.part] ?? 0) / (perPart.get(test.part) ?? 1));
+    const maxScore = points[position] ?? 0;
     return {
       name: test.name,
       part: test.part,
@@ -132,18 +149,17 @@ export function gradescopeResults(
 
 /** Results when no test could run (the submission did not compile or load). */
 export function unloadableResults(plan: readonly TestPlan[], parts: Readonly<Record<string, number>>, message: string, executionMs: number, extra: Record<string, unknown>): GradescopeResults {
-  const perPart = new Map<string, number>();
-  for (const test of plan) perPart.set(test.part, (perPart.get(test.part) ?? 0) + 1);
+  const points = testPoints(plan, parts);
   return {
     score: 0,
     execution_time: round(executionMs / 1000),
     output: cap(message, testOutputCharsMax * 2),
     visibility: 'visible',
     stdout_visibility: 'hidden',
-    tests: plan.map((test) => ({
+    tests: plan.map((test, position) => ({
       name: `${test.part} ${test.name}${test.hidden ? ' (hidden)' : ''}`,
       score: 0,
-      max_score: round((parts[test.part] ?? 0) / (perPart.get(test.part) ?? 1)),
+      max_score: points[position] ?? 0,
       status: 'failed',
       output: 'Not run: the submission could not be loaded (see the top of the results).',
       visibility: 'visible',

@@ -6,7 +6,7 @@
  * Each scenario draws its fault choices from the world's tester random stream, so a seed
  * replays bit for bit, and different seeds explore different schedules (swarm testing).
  */
-import type { LabTest, TestContext } from 'distlab/testing';
+import { TestFailure, type LabTest, type TestContext } from 'distlab/testing';
 import { raftElectionTimeoutMs, runRaftTest, snapshotInterval, testVirtualMsMax, type RaftHarness } from '../../../labs/raft/harness';
 import type { RaftImplementation } from '../../../labs/raft/types';
 
@@ -19,6 +19,28 @@ function world(options: { unreliable: boolean; duplicateProbability?: number }):
   return { network: { reliable: !options.unreliable, longDelays: true, latency, duplicateProbability: options.duplicateProbability ?? 0 } };
 }
 
+/**
+ * Election safety over the whole run, from the trace (`node.role` events, which the skeleton's
+ * becomeX() emits): two different peers leaders in one term fail the test even when the
+ * sampling checkOneLeader() would miss it. Silent for implementations that emit no roles.
+ */
+function watchElectionSafety(t: TestContext<RaftImplementation>): () => TestFailure | null {
+  const leaders = new Map<number, string>();
+  let violation: TestFailure | null = null;
+  const subscription = t.world.trace.events$.subscribe((event) => {
+    if (event.type !== 'node.role' || event.role !== 'leader' || violation !== null) return;
+    const other = leaders.get(event.term);
+    if (other !== undefined && other !== event.node) {
+      violation = new TestFailure('safety', `servers ${other} and ${event.node} were both leader in term ${event.term} (at ${(event.atMs / 1000).toFixed(3)} s)`, event.atMs);
+    }
+    leaders.set(event.term, event.node);
+  });
+  return () => {
+    subscription.unsubscribe();
+    return violation;
+  };
+}
+
 function test(name: string, part: string, description: string, worldOptions: RaftTest['world'], servers: number, snapshot: boolean, body: (h: RaftHarness) => Promise<void>): RaftTest {
   return {
     name,
@@ -26,8 +48,70 @@ function test(name: string, part: string, description: string, worldOptions: Raf
     description,
     world: worldOptions,
     virtualMsMax: testVirtualMsMax,
-    run: (t: TestContext<RaftImplementation>) => runRaftTest(t, { servers, snapshot }, body),
+    async run(t: TestContext<RaftImplementation>) {
+      const stop = watchElectionSafety(t);
+      let thrown: unknown = null;
+      try {
+        await runRaftTest(t, { servers, snapshot }, body);
+      } catch (error) {
+        thrown = error;
+      }
+      const violation = stop();
+      if (violation !== null) throw violation;
+      if (thrown !== null) throw thrown;
+    },
   };
+}
+
+/** Waits up to `ms` for server i to report leadership; returns whether it did. */
+async function awaitLeader(h: RaftHarness, i: number, ms: number): Promise<boolean> {
+  const until = h.now() + ms;
+  while (h.now() < until) {
+    if (h.getState(i)?.isLeader === true) return true;
+    await h.sleep(20);
+  }
+  return false;
+}
+
+/** The first server of `candidates` that reports leadership within `ms`, or -1. */
+async function awaitAnyLeader(h: RaftHarness, candidates: readonly number[], ms: number): Promise<number> {
+  const until = h.now() + ms;
+  while (h.now() < until) {
+    const found = candidates.find((i) => h.getState(i)?.isLeader === true);
+    if (found !== undefined) return found;
+    await h.sleep(20);
+  }
+  return -1;
+}
+
+/** Figure 8 of the Raft paper, played step by step with partitions. */
+async function figure8(h: RaftHarness): Promise<void> {
+  await h.one(h.randomCommand(), 5, true);
+  const s1 = await h.checkOneLeader();
+  const others = [0, 1, 2, 3, 4].filter((i) => i !== s1);
+  const s2 = others[h.randomInt(4)] ?? 0;
+  const rest = others.filter((i) => i !== s2);
+  const id = (i: number) => h.ids[i] ?? '';
+  // (a) s1 replicates an entry of its term to s2 only.
+  h.world.network.partition([[id(s1), id(s2)], rest.map(id)]);
+  h.start(s1, h.randomCommand());
+  // (b) the other side elects s5, which takes a different entry at the same index, alone.
+  const s5 = await awaitAnyLeader(h, rest, 5000);
+  if (s5 === -1) h.fail('liveness', 'no leader was elected by a majority partition within 5 s');
+  const [s3 = 0, s4 = 0] = rest.filter((i) => i !== s5);
+  h.world.network.partition([[id(s1), id(s2)], [id(s3), id(s4)], [id(s5)]]);
+  h.start(s5, h.randomCommand());
+  await h.sleep(200);
+  // (c) s1 or s2 leads a term with s3, s4 and copies its old entry there: not committable yet.
+  h.world.network.partition([[id(s1), id(s2), id(s3), id(s4)], [id(s5)]]);
+  await awaitAnyLeader(h, [s1, s2], 5000);
+  await h.sleep(1500);
+  // (d) s5 comes back with s3, s4, wins, and overwrites that entry.
+  h.world.network.partition([[id(s5), id(s3), id(s4)], [id(s1)], [id(s2)]]);
+  if (await awaitLeader(h, s5, 8000)) h.start(s5, h.randomCommand());
+  await h.sleep(1500);
+  h.world.network.heal();
+  await h.one(h.randomCommand(), 5, true);
 }
 
 /** Restarts and reconnects every server, then checks that one more command commits everywhere. */
@@ -75,6 +159,71 @@ async function chaos(h: RaftHarness, steps: number, snapshot: boolean): Promise<
 }
 
 export const hiddenTests: readonly RaftTest[] = [
+  test('HiddenDeafPeers3A', '3A', 'a leader is elected and commands commit while two peers can speak but not hear', world({ unreliable: false }), 5, false, async (h) => {
+    await h.one(1, 5, true);
+    const leader = await h.checkOneLeader();
+    const deaf = [(leader + 1) % 5, (leader + 2) % 5];
+    for (const target of deaf) for (const source of h.ids) if (source !== h.ids[target]) h.world.network.cut(source, h.ids[target] ?? '');
+    await h.sleep(2 * raftElectionTimeoutMs);
+    for (let k = 0; k < 5; k++) await h.one(100 + k, 3, true);
+    h.world.network.heal();
+    for (const target of deaf) for (const source of h.ids) h.world.network.uncut(source, h.ids[target] ?? '');
+    await h.one(200, 5, true);
+  }),
+  test('HiddenFigure8Scripted3C', '3C', 'an entry from an earlier term is never committed by counting replicas (Figure 8, step by step)', world({ unreliable: false }), 5, false, async (h) => {
+    for (let round = 0; round < 3; round++) await figure8(h);
+  }),
+  test('HiddenRestartsDuringElections3C', '3C', 'peers restart in the middle of elections; no term ever has two leaders', { network: { reliable: true, longDelays: true, latency: { msMin: 5, msMax: 60 } } }, 3, false, async (h) => {
+    for (let round = 0; round < 40; round++) {
+      const leader = await h.checkOneLeader();
+      h.crash1(leader);
+      await h.sleep(h.randomInt(raftElectionTimeoutMs));
+      const victim = (leader + 1 + h.randomInt(2)) % 3;
+      h.start1(victim);
+      h.connect(victim);
+      await h.sleep(h.randomInt(raftElectionTimeoutMs / 2));
+      h.start1(leader);
+      h.connect(leader);
+    }
+    await h.one(h.randomCommand(), 3, true);
+  }),
+  test('HiddenVoterRestarts3C', '3C', 'the only reachable voter of two rival candidates restarts again and again; it never votes twice in a term', world({ unreliable: false }), 3, false, async (h) => {
+    for (let round = 0; round < 6; round++) {
+      const voter = await h.checkOneLeader();
+      const [a = 0, b = 0] = [0, 1, 2].filter((i) => i !== voter);
+      const id = (i: number) => h.ids[i] ?? '';
+      h.world.network.cut(id(a), id(b));
+      h.world.network.cut(id(b), id(a));
+      h.crash1(voter);
+      for (let k = 0; k < 25; k++) {
+        await h.sleep(h.randomInt(raftElectionTimeoutMs / 4));
+        h.start1(voter);
+        h.connect(voter);
+        await h.sleep(h.randomInt(raftElectionTimeoutMs / 8));
+        h.crash1(voter);
+      }
+      h.start1(voter);
+      h.connect(voter);
+      h.world.network.uncut(id(a), id(b));
+      h.world.network.uncut(id(b), id(a));
+      await h.one(h.randomCommand(), 3, true);
+    }
+  }),
+  test('HiddenLeaderFlapping3C', '3C', 'leaders drop out and come back while replies arrive late and out of order', world({ unreliable: true }), 5, false, async (h) => {
+    h.setLongReordering(true);
+    for (let round = 0; round < 30; round++) {
+      for (let i = 0; i < 5; i++) h.start(i, h.randomCommand());
+      const leader = h.ids.findIndex((_, i) => h.getState(i)?.isLeader === true);
+      if (leader !== -1) {
+        h.disconnect(leader);
+        await h.sleep(h.randomInt(raftElectionTimeoutMs));
+        h.connect(leader);
+      }
+      await h.sleep(h.randomInt(raftElectionTimeoutMs / 2));
+    }
+    h.setLongReordering(false);
+    await healAndAgree(h, h.randomCommand());
+  }),
   test('HiddenDuplicatedMessages3B', '3B', 'every request and reply may be delivered twice; commands still commit once, in order', world({ unreliable: false, duplicateProbability: 0.3 }), 3, false, async (h) => {
     for (let index = 1; index <= 30; index++) await h.one(1000 + index, 3, true);
   }),

@@ -1,0 +1,31 @@
+/**
+ * The adversarial catalogue: submissions (for the counter fixture lab, where runs take
+ * milliseconds) that attack the grader instead of solving the lab, and what the grader must do
+ * with each. Every one must get no credit for what it broke, a sentence saying what happened,
+ * and a valid results.json. `__GRADING_ROOT__` in a file is replaced by the checkout's path.
+ *
+ * `scoreMax` is the most the submission may get: 0, or 7 when the attack sits on top of an
+ * honest counter that forgets on restart (which earns the public tests' 7 points, no more).
+ */
+export interface Adversary {
+  readonly file: string;
+  readonly attack: string;
+  readonly scoreMax: number;
+  /** What the results must say (top-level output or some test's output). */
+  readonly message: RegExp;
+}
+
+export const adversaries: readonly Adversary[] = [
+  { file: 'loop-forever.ts', attack: 'an RPC handler that never returns', scoreMax: 0, message: /took longer than \d+(\.\d+)? s of wall-clock time/ },
+  { file: 'loop-at-import.ts', attack: 'a top-level infinite loop', scoreMax: 0, message: /loading your code took longer than/ },
+  { file: 'allocate.ts', attack: 'unbounded allocation', scoreMax: 0, message: /ran out of memory/ },
+  { file: 'exit-zero.ts', attack: 'process.exit(0)', scoreMax: 0, message: /process\.exit is not allowed/ },
+  { file: 'really-exit.ts', attack: 'process.reallyExit and process.kill', scoreMax: 0, message: /process\.(reallyExit|kill) is not allowed/ },
+  { file: 'throw-at-import.ts', attack: 'throws at import', scoreMax: 0, message: /threw while loading.*boom at import/s },
+  { file: 'read-hidden.ts', attack: 'reads hidden tests, configs and the reference from disk', scoreMax: 0, message: /refused .*hidden\.ts: ERR_ACCESS_DENIED.*refused .*raft\.ts: ERR_ACCESS_DENIED/s },
+  { file: 'import-reference.ts', attack: 'imports the reference solution by path', scoreMax: 0, message: /Cannot find module|ERR_ACCESS_DENIED|Access to this API has been restricted|outside its own folder/ },
+  { file: 'spawn-process.ts', attack: 'spawns a shell', scoreMax: 0, message: /child_process.*not allowed|ERR_ACCESS_DENIED|Access to this API has been restricted/ },
+  { file: 'open-socket.ts', attack: 'opens a TCP socket and calls fetch', scoreMax: 0, message: /net\.connect is not allowed|require\('node:net'\) is not allowed/ },
+  { file: 'fake-output.ts', attack: 'prints passing lines and forges IPC outcomes', scoreMax: 7, message: /interfered with the grader's channel|counter read 3, expected 9/ },
+  { file: 'patch-globals.ts', attack: 'patches intrinsics, the runtime and the harness', scoreMax: 7, message: /counter read 3, expected 9/ },
+];

@@ -1,0 +1,84 @@
+/**
+ * The grader on a small fixture lab (grading/fixtures/counter): full score for the reference,
+ * partial for a mutant only the hidden test catches, zero for the skeleton, a valid
+ * results.json every time, failure pages that never show hidden sources.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, gradeFixture } from './grader/test-support';
+import { gradescopeResultsSchema } from './grader/results-schema';
+import { specIsInert } from './grader/feedback';
+import { testPoints } from './grader/results';
+
+const fixture = path.join(path.resolve(__dirname, '..'), 'grading', 'fixtures', 'counter');
+
+beforeAll(ensureBuilt);
+
+describe('grader: counter fixture', () => {
+  it('gives the reference full score and writes a valid results.json', async () => {
+    const report = await gradeFixture(path.join(fixture, 'reference.ts'));
+    expect(report.loadError).toBeNull();
+    expect(report.results.score).toBe(10);
+    const written = gradescopeResultsSchema.parse(JSON.parse(fs.readFileSync(path.join(report.outDir, 'results.json'), 'utf8')));
+    expect(written.tests.map((test) => test.name)).toEqual(['A TestBasicCounter', 'B TestStepCounter', 'A TestCounterSurvivesRestarts (hidden)']);
+    expect(written.tests.every((test) => test.status === 'passed')).toBe(true);
+  });
+
+  it('catches a mutant with the hidden test only, and its page shows no hidden source', async () => {
+    const report = await gradeFixture(path.join(fixture, 'mutants', 'no-persist.ts'));
+    expect(report.results.score).toBe(7);
+    const hidden = report.verdicts.find((verdict) => verdict.hidden);
+    expect(hidden?.passed).toBe(false);
+    expect(hidden?.failed?.outcome.failure).toMatch(/counter read 3, expected 9/);
+    const page = fs.readFileSync(path.join(report.outDir, hidden?.page ?? 'missing'), 'utf8');
+    expect(page).toContain('hidden suite');
+    expect(page).not.toContain('incrementMany');
+    expect(page).not.toContain('restartEvery');
+    const test = report.results.tests.find((entry) => entry.name.includes('(hidden)'));
+    expect(test?.output).not.toMatch(/replay/);
+  });
+
+  it('gives a public failure the replay command and a page with plots', async () => {
+    const report = await gradeFixture(path.join(fixture, 'mutants', 'add-one.ts'));
+    const failed = report.results.tests.find((test) => test.name === 'B TestStepCounter');
+    expect(failed?.status).toBe('failed');
+    expect(failed?.output).toMatch(/npx distlab replay counter TestStepCounter --seed 100\d --impl add-one\.ts/);
+    const verdict = report.verdicts.find((entry) => entry.name === 'TestStepCounter');
+    const page = fs.readFileSync(path.join(report.outDir, verdict?.page ?? 'missing'), 'utf8');
+    expect(page).toContain('<svg');
+    expect(page).toContain('npx distlab replay');
+  });
+
+  it('gives the skeleton zero and says why', async () => {
+    const report = await gradeFixture(path.join(fixture, 'skeleton.ts'), { pages: false });
+    expect(report.results.score).toBe(0);
+    expect(report.results.tests[0]?.output).toMatch(/not implemented: Counter/);
+  });
+
+  it('reports a submission that does not exist or does not compile, still writing results.json', async () => {
+    const missing = await gradeFixture(path.join(fixture, 'nope.ts'));
+    expect(missing.loadError).toMatch(/does not exist/);
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-bad-'));
+    fs.writeFileSync(path.join(folder, 'bad.ts'), 'export class Counter { constructor() { const x: number = "no"; } }\n');
+    const bad = await gradeFixture(path.join(folder, 'bad.ts'));
+    expect(bad.loadError).toMatch(/does not compile/);
+    expect(gradescopeResultsSchema.parse(JSON.parse(fs.readFileSync(path.join(bad.outDir, 'results.json'), 'utf8'))).score).toBe(0);
+  });
+});
+
+describe('grader: pieces', () => {
+  it('splits part points so they add up exactly', () => {
+    const plan = ['a', 'b', 'c'].map((name) => ({ name, part: '3A', hidden: false }));
+    const points = testPoints(plan, { '3A': 25 });
+    expect(points).toEqual([8.34, 8.33, 8.33]);
+    expect(Math.round(points.reduce((sum, value) => sum + value, 0) * 100)).toBe(2500);
+  });
+
+  it('drops plot specs that would make Vega load a URL', () => {
+    expect(specIsInert({ data: { values: [{ a: 1 }] }, mark: 'point' })).toBe(true);
+    expect(specIsInert({ data: { url: 'file:///etc/passwd' } })).toBe(false);
+    expect(specIsInert({ layer: [{ encoding: { href: { field: 'x' } } }] })).toBe(false);
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * Helpers shared by the grader's tests (grading/*.test.ts): build the runtime when it is
+ * missing, grade against the counter fixture lab.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { grade, type GradeOptions } from './grade';
+
+const root = path.resolve(__dirname, '..', '..');
+const fixture = path.join(root, 'grading', 'fixtures', 'counter');
+
+/** Grading workers run the built runtime: build it once if it is missing. */
+export function ensureBuilt(): void {
+  if (!fs.existsSync(path.join(root, 'dist', 'src', 'testing', 'run-test.js'))) {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  }
+}
+
+export function gradeFixture(submission: string, extra: Partial<GradeOptions> = {}) {
+  return grade({
+    submission,
+    lab: 'counter',
+    labDir: fixture,
+    configFile: path.join(fixture, 'config.json'),
+    outDir: fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-grade-test-')),
+    jobs: 2,
+    ...extra,
+  });
+}
+

@@ -1,0 +1,140 @@
+/**
+ * Proof of power: grades the reference and every mutant of a lab and prints which suite caught
+ * each mutant. The reference must get full score; every mutant should lose points.
+ *
+ *   npx tsx grading/mutants/run.ts [--lab raft] [--seeds N] [--jobs N] [--only NAME,NAME]
+ *   npx distlab grade --mutants --lab raft --seeds 3
+ *
+ * "public" = the lab's public tests on the grading seeds; "hidden" = the hidden scenarios.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { packageRoot } from '../../src/testing/package-root';
+import { grade } from '../grader/grade';
+import { round } from '../grader/results';
+import { applyMutant, writeSubmission, type Mutant } from './mutant';
+
+export interface MutantRow {
+  readonly name: string;
+  readonly mistake: string;
+  readonly score: number;
+  readonly maxScore: number;
+  readonly caughtByPublic: boolean;
+  readonly caughtByHidden: boolean;
+  /** Tests that failed, `name (hidden)`. */
+  readonly failed: readonly string[];
+  readonly wallMs: number;
+}
+
+export interface MutantRunOptions {
+  readonly lab: string;
+  readonly seeds?: number;
+  readonly jobs?: number;
+  readonly only?: readonly string[];
+  readonly wallMsPerRun?: number;
+  readonly onRow?: (row: MutantRow) => void;
+}
+
+/** The mutants of a lab (`grading/mutants/<lab>/mutants.ts`, its first array export). */
+export function mutantsOf(lab: string): readonly Mutant[] {
+  const file = path.join(__dirname, lab, 'mutants');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exported = require(file) as Record<string, unknown>;
+  const list = Object.values(exported).find(Array.isArray);
+  if (list === undefined) throw new Error(`${file} exports no array of mutants`);
+  return list as readonly Mutant[];
+}
+
+export async function runMutants(options: MutantRunOptions): Promise<MutantRow[]> {
+  const root = packageRoot();
+  const referenceFile = path.join(root, 'grading', 'solutions', options.lab, `${options.lab}.ts`);
+  const reference = fs.readFileSync(referenceFile, 'utf8');
+  const variants: Mutant[] = [{ name: 'reference', mistake: 'none (the reference solution)', edits: [] }, ...mutantsOf(options.lab)];
+  const selected = variants.filter((variant) => options.only === undefined || variant.name === 'reference' || options.only.includes(variant.name));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-mutants-'));
+  const rows: MutantRow[] = [];
+  try {
+    for (const variant of selected) {
+      const code = applyMutant(reference, variant);
+      const submission = writeSubmission(path.join(work, variant.name), `${options.lab}.ts`, code, options.lab, root);
+      const report = await grade({
+        submission,
+        lab: options.lab,
+        outDir: path.join(work, 'out', variant.name),
+        pages: false,
+        ...(options.seeds === undefined ? {} : { seeds: options.seeds }),
+        ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
+        ...(options.wallMsPerRun === undefined ? {} : { limits: { wallMsPerRun: options.wallMsPerRun } }),
+      });
+      const failed = report.verdicts.filter((verdict) => !verdict.passed);
+      const row: MutantRow = {
+        name: variant.name,
+        mistake: variant.mistake,
+        score: report.results.score,
+        maxScore: round(report.results.tests.reduce((sum, test) => sum + test.max_score, 0)),
+        caughtByPublic: report.loadError !== null || failed.some((verdict) => !verdict.hidden),
+        caughtByHidden: report.loadError !== null || failed.some((verdict) => verdict.hidden),
+        failed: report.loadError !== null ? [`load error: ${report.loadError.slice(0, 200)}`] : failed.map((verdict) => `${verdict.name}${verdict.hidden ? ' (hidden)' : ''}`),
+        wallMs: report.wallMs,
+      };
+      rows.push(row);
+      options.onRow?.(row);
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+export function mutantTable(rows: readonly MutantRow[]): string {
+  const lines = [['mutant', 'score', 'caught by public', 'caught by hidden', 'wall'], ...rows.map((row) => [row.name, `${row.score}/${row.maxScore}`, row.name === 'reference' ? '-' : row.caughtByPublic ? 'yes' : 'no', row.name === 'reference' ? '-' : row.caughtByHidden ? 'yes' : 'no', `${(row.wallMs / 1000).toFixed(1)}s`])];
+  const widths = lines[0]?.map((_, column) => Math.max(...lines.map((line) => (line[column] ?? '').length))) ?? [];
+  return lines.map((line) => `| ${line.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`).join('\n');
+}
+
+/** True when the reference got full score and every mutant lost points. */
+export function mutantsVerdict(rows: readonly MutantRow[]): { ok: boolean; problems: string[] } {
+  const problems: string[] = [];
+  for (const row of rows) {
+    if (row.name === 'reference' && row.score < row.maxScore) problems.push(`the reference scored ${row.score}/${row.maxScore}: ${row.failed.join(', ')}`);
+    if (row.name !== 'reference' && row.score >= row.maxScore) problems.push(`mutant ${row.name} got full score (${row.mistake})`);
+  }
+  return { ok: problems.length === 0, problems };
+}
+
+export async function runMutantsCli(options: Record<string, unknown>, output: { stdout(text: string): void; stderr(text: string): void }): Promise<number> {
+  const rows = await runMutants({
+    lab: typeof options.lab === 'string' ? options.lab : 'raft',
+    ...(typeof options.seeds === 'number' ? { seeds: options.seeds } : {}),
+    ...(typeof options.jobs === 'number' ? { jobs: options.jobs } : {}),
+    ...(typeof options.only === 'string' ? { only: options.only.split(',') } : {}),
+    onRow: (row) => output.stderr(`${row.name}: ${row.score}/${row.maxScore}${row.failed.length > 0 ? `  failed: ${row.failed.slice(0, 6).join(', ')}` : ''}\n`),
+  });
+  output.stdout(`${mutantTable(rows)}\n`);
+  const verdict = mutantsVerdict(rows);
+  for (const problem of verdict.problems) output.stderr(`${problem}\n`);
+  return verdict.ok ? 0 : 1;
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const flag = (name: string): string | undefined => {
+    const at = args.indexOf(name);
+    return at === -1 ? undefined : args[at + 1];
+  };
+  const seeds = flag('--seeds');
+  const jobs = flag('--jobs');
+  runMutantsCli(
+    { lab: flag('--lab') ?? 'raft', ...(seeds === undefined ? {} : { seeds: Number(seeds) }), ...(jobs === undefined ? {} : { jobs: Number(jobs) }), ...(flag('--only') === undefined ? {} : { only: flag('--only') }) },
+    { stdout: (text) => void process.stdout.write(text), stderr: (text) => void process.stderr.write(text) },
+  ).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${String(error instanceof Error ? error.stack : error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
