@@ -304,7 +304,11 @@ function main(): void {
             sendSigned({ type: 'load-error', problem: 'import', message: ready.runtime.describeError(error).slice(0, 8000) });
           }
         },
-        (error: unknown) => sendSigned({ type: 'load-error', problem: 'grader', message: String(error).slice(0, 8000) }),
+        (error: unknown) => {
+          const resource = (error as { resource?: unknown } | null)?.resource;
+          const where = typeof resource === 'string' ? ` (reading ${resource})` : '';
+          sendSigned({ type: 'load-error', problem: 'grader', message: `the grading worker could not start: ${String(error)}${where}`.slice(0, 8000) });
+        },
       );
       return;
     }

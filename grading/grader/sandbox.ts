@@ -83,7 +83,32 @@ export function networkIsolation(): { prefix: readonly string[]; kind: NetworkIs
 export function readablePaths(setup: SandboxSetup): string[] {
   const paths = [setup.scratch, setup.runtimeRoot, path.join(setup.root, 'node_modules')];
   if (setup.lab.kind === 'require') paths.push(path.dirname(setup.lab.file));
-  return paths;
+  // Node checks the paths it opens after resolving symlinks: a linked node_modules, or linked
+  // packages inside it (node_modules/distlab -> dist/src).
+  const real = paths.map((folder) => (fs.existsSync(folder) ? fs.realpathSync(folder) : folder));
+  return [...new Set([...paths, ...real, ...linkedPackages(path.join(setup.root, 'node_modules'))])];
+}
+
+/** Real folders of the symlinked packages in `modules` (and in its @scopes), at most 2000. */
+function linkedPackages(modules: string): string[] {
+  if (!fs.existsSync(modules)) return [];
+  const found: string[] = [];
+  const visit = (folder: string, depth: number) => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true }).slice(0, 2000)) {
+      const full = path.join(folder, entry.name);
+      if (entry.isSymbolicLink()) {
+        try {
+          found.push(fs.realpathSync(full));
+        } catch {
+          /* dangling link */
+        }
+      } else if (entry.isDirectory() && entry.name.startsWith('@') && depth === 0) {
+        visit(full, 1);
+      }
+    }
+  };
+  visit(modules, 0);
+  return found;
 }
 
 type Pending = { resolve: (value: WorkerEvent) => void };
