@@ -35,6 +35,8 @@ export interface GradeOptions {
   readonly outDir?: string;
   /** Seeds per test (default: the config's). */
   readonly seeds?: number;
+  /** Seeds are seedBase+1 .. seedBase+seeds (default: the config's; 0 gives the public seeds 1..N). */
+  readonly seedBase?: number;
   /** Parallel workers (default: every core). */
   readonly jobs?: number;
   readonly limits?: Partial<GradingLimits>;
@@ -73,7 +75,8 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   const config = configFor(options, loaded, root);
   const limits: GradingLimits = { ...config.limits, ...options.limits };
   const seedCount = options.seeds ?? config.seeds;
-  const seeds = Array.from({ length: seedCount }, (_, index) => config.seedBase + index + 1);
+  const seedBase = options.seedBase ?? config.seedBase;
+  const seeds = Array.from({ length: seedCount }, (_, index) => seedBase + index + 1);
   const hiddenFile = hiddenModule(config);
   const hiddenGraph = hiddenFile !== null && fs.existsSync(hiddenFile) ? compileModuleGraph(hiddenFile) : null;
   const hiddenTests = hiddenGraph === null ? [] : await hiddenTestsOf(hiddenGraph);

@@ -2,10 +2,13 @@
  * Proof of power: grades the reference and every mutant of a lab and prints which suite caught
  * each mutant. The reference must get full score; every mutant should lose points.
  *
- *   npx tsx grading/mutants/run.ts [--lab raft] [--seeds N] [--jobs N] [--only NAME,NAME]
+ *   npx tsx grading/mutants/run.ts [--lab raft] [--seeds N] [--public-seeds N] [--jobs N] [--timeout S] [--only NAME,NAME]
  *   npx distlab grade --mutants --lab raft --seeds 3
  *
- * "public" = the lab's public tests on the grading seeds; "hidden" = the hidden scenarios.
+ * "caught by public": the public tests fail on the public seeds 1..N a student runs with
+ * `distlab test --seeds N` (N = --public-seeds, default 3). "caught by hidden": the hidden
+ * suite fails, i.e. the grading run (public tests on the grading seeds plus the hidden
+ * scenarios); the score is the grading run's.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -22,6 +25,8 @@ export interface MutantRow {
   readonly maxScore: number;
   readonly caughtByPublic: boolean;
   readonly caughtByHidden: boolean;
+  /** Tests that failed in the public run. */
+  readonly failedPublic: readonly string[];
   /** Tests that failed, `name (hidden)`. */
   readonly failed: readonly string[];
   readonly wallMs: number;
@@ -30,6 +35,8 @@ export interface MutantRow {
 export interface MutantRunOptions {
   readonly lab: string;
   readonly seeds?: number;
+  /** Public seeds 1..N for the "caught by public" column (default 3). */
+  readonly publicSeeds?: number;
   readonly jobs?: number;
   readonly only?: readonly string[];
   readonly wallMsPerRun?: number;
@@ -58,25 +65,27 @@ export async function runMutants(options: MutantRunOptions): Promise<MutantRow[]
     for (const variant of selected) {
       const code = applyMutant(reference, variant);
       const submission = writeSubmission(path.join(work, variant.name), `${options.lab}.ts`, code, options.lab, root);
-      const report = await grade({
+      const common = {
         submission,
         lab: options.lab,
-        outDir: path.join(work, 'out', variant.name),
         pages: false,
-        ...(options.seeds === undefined ? {} : { seeds: options.seeds }),
         ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
         ...(options.wallMsPerRun === undefined ? {} : { limits: { wallMsPerRun: options.wallMsPerRun } }),
-      });
+      };
+      const publicRun = await grade({ ...common, outDir: path.join(work, 'out', variant.name, 'public'), seeds: options.publicSeeds ?? 3, seedBase: 0, suites: { public: true, hidden: false } });
+      const report = await grade({ ...common, outDir: path.join(work, 'out', variant.name, 'hidden'), ...(options.seeds === undefined ? {} : { seeds: options.seeds }) });
       const failed = report.verdicts.filter((verdict) => !verdict.passed);
+      const failedPublic = publicRun.verdicts.filter((verdict) => !verdict.passed);
       const row: MutantRow = {
         name: variant.name,
         mistake: variant.mistake,
         score: report.results.score,
         maxScore: round(report.results.tests.reduce((sum, test) => sum + test.max_score, 0)),
-        caughtByPublic: report.loadError !== null || failed.some((verdict) => !verdict.hidden),
-        caughtByHidden: report.loadError !== null || failed.some((verdict) => verdict.hidden),
+        caughtByPublic: publicRun.loadError !== null || failedPublic.length > 0,
+        caughtByHidden: report.loadError !== null || failed.length > 0,
+        failedPublic: failedPublic.map((verdict) => verdict.name),
         failed: report.loadError !== null ? [`load error: ${report.loadError.slice(0, 200)}`] : failed.map((verdict) => `${verdict.name}${verdict.hidden ? ' (hidden)' : ''}`),
-        wallMs: report.wallMs,
+        wallMs: report.wallMs + publicRun.wallMs,
       };
       rows.push(row);
       options.onRow?.(row);
@@ -97,7 +106,7 @@ export function mutantTable(rows: readonly MutantRow[]): string {
 export function mutantsVerdict(rows: readonly MutantRow[]): { ok: boolean; problems: string[] } {
   const problems: string[] = [];
   for (const row of rows) {
-    if (row.name === 'reference' && row.score < row.maxScore) problems.push(`the reference scored ${row.score}/${row.maxScore}: ${row.failed.join(', ')}`);
+    if (row.name === 'reference' && (row.score < row.maxScore || row.caughtByPublic)) problems.push(`the reference scored ${row.score}/${row.maxScore}: ${[...row.failedPublic, ...row.failed].join(', ')}`);
     if (row.name !== 'reference' && row.score >= row.maxScore) problems.push(`mutant ${row.name} got full score (${row.mistake})`);
   }
   return { ok: problems.length === 0, problems };
@@ -108,8 +117,15 @@ export async function runMutantsCli(options: Record<string, unknown>, output: { 
     lab: typeof options.lab === 'string' ? options.lab : 'raft',
     ...(typeof options.seeds === 'number' ? { seeds: options.seeds } : {}),
     ...(typeof options.jobs === 'number' ? { jobs: options.jobs } : {}),
+    ...(typeof options.publicSeeds === 'number' ? { publicSeeds: options.publicSeeds } : {}),
+    ...(typeof options.timeout === 'number' ? { wallMsPerRun: Math.round(options.timeout * 1000) } : {}),
     ...(typeof options.only === 'string' ? { only: options.only.split(',') } : {}),
-    onRow: (row) => output.stderr(`${row.name}: ${row.score}/${row.maxScore}${row.failed.length > 0 ? `  failed: ${row.failed.slice(0, 6).join(', ')}` : ''}\n`),
+    onRow: (row) =>
+      output.stderr(
+        `${row.name}: ${row.score}/${row.maxScore}` +
+          `${row.failedPublic.length > 0 ? `  public seeds failed: ${row.failedPublic.slice(0, 4).join(', ')}` : ''}` +
+          `${row.failed.length > 0 ? `  grading failed: ${row.failed.slice(0, 6).join(', ')}` : ''}\n`,
+      ),
   });
   output.stdout(`${mutantTable(rows)}\n`);
   const verdict = mutantsVerdict(rows);
@@ -123,10 +139,12 @@ if (require.main === module) {
     const at = args.indexOf(name);
     return at === -1 ? undefined : args[at + 1];
   };
-  const seeds = flag('--seeds');
-  const jobs = flag('--jobs');
+  const number = (name: string): Record<string, number> => {
+    const value = flag(`--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`);
+    return value === undefined ? {} : { [name]: Number(value) };
+  };
   runMutantsCli(
-    { lab: flag('--lab') ?? 'raft', ...(seeds === undefined ? {} : { seeds: Number(seeds) }), ...(jobs === undefined ? {} : { jobs: Number(jobs) }), ...(flag('--only') === undefined ? {} : { only: flag('--only') }) },
+    { lab: flag('--lab') ?? 'raft', ...number('seeds'), ...number('jobs'), ...number('publicSeeds'), ...number('timeout'), ...(flag('--only') === undefined ? {} : { only: flag('--only') }) },
     { stdout: (text) => void process.stdout.write(text), stderr: (text) => void process.stderr.write(text) },
   ).then(
     (code) => {
