@@ -146,7 +146,7 @@ class RaftLog {
    */
   merge(index: number, incoming: readonly LogEntry[]): boolean {
     let changed = false;
-    // BEGIN SOLUTION
+    // BEGIN SOLUTION (3B)
     incoming.forEach((entry, offset) => {
       const at = index + offset;
       if (at <= this.snapshotIndex) return; // already in the snapshot, hence committed and equal
@@ -162,7 +162,7 @@ class RaftLog {
   /** First index of the run of entries sharing the term of entry `index` (for xIndex). */
   firstIndexOfTerm(index: number): number {
     let first = index;
-    // BEGIN SOLUTION
+    // BEGIN SOLUTION (3B)
     const term = this.termAt(index);
     while (first - 1 > this.snapshotIndex && this.termAt(first - 1) === term) first--;
     // END SOLUTION
@@ -171,7 +171,7 @@ class RaftLog {
 
   /** Last index holding `term`, or -1 (for the leader's side of fast backup). */
   lastIndexOfTerm(term: number): number {
-    // BEGIN SOLUTION
+    // BEGIN SOLUTION (3B)
     for (let index = this.lastIndex; index > this.snapshotIndex; index--) {
       const at = this.termAt(index);
       if (at === term) return index;
@@ -224,7 +224,7 @@ interface Durable {
 
 /** Part 3C: write the persistent state (and the current snapshot, unchanged) to stable storage. */
 function persist(rf: Durable): void {
-  // BEGIN SOLUTION
+  // BEGIN SOLUTION (3C)
   const state: PersistentState = {
     currentTerm: rf.currentTerm,
     votedFor: rf.votedFor,
@@ -238,7 +238,7 @@ function persist(rf: Durable): void {
 
 /** Part 3C: restore what `persist` saved (called once, from the constructor). */
 function restore(rf: Durable): void {
-  // BEGIN SOLUTION
+  // BEGIN SOLUTION (3C)
   const state = rf.ctx.persister.readState<PersistentState>();
   if (state === null) return;
   rf.currentTerm = state.currentTerm;
@@ -347,7 +347,7 @@ function electionTimeoutMs(rf: RaftCore): number {
 /** Figure 2, RequestVote receiver. Persists a granted vote before the reply leaves. */
 function handleRequestVote(rf: RaftCore, args: RequestVoteArgs): RequestVoteReply {
   let voteGranted = false;
-  // BEGIN SOLUTION
+  // BEGIN SOLUTION (3A)
   if (args.term > rf.currentTerm) rf.becomeFollower(args.term);
   // Election restriction (§5.4.1): the candidate's log must be at least as up to date as ours.
   const upToDate = args.lastLogTerm > rf.log.lastTerm || (args.lastLogTerm === rf.log.lastTerm && args.lastLogIndex >= rf.log.lastIndex);
@@ -370,7 +370,7 @@ function handleRequestVote(rf: RaftCore, args: RequestVoteArgs): RequestVoteRepl
  * `takeWhile` stops listening (and cancels the rest) once this election is over.
  */
 function startElection(rf: RaftCore): void {
-  // BEGIN SOLUTION
+  // BEGIN SOLUTION (3A)
   rf.becomeCandidate();
   const term = rf.currentTerm;
   const args: RequestVoteArgs = { term, candidateId: rf.me, lastLogIndex: rf.log.lastIndex, lastLogTerm: rf.log.lastTerm };
@@ -397,7 +397,7 @@ function startElection(rf: RaftCore): void {
  */
 function electionResets$(rf: RaftCore): Observable<unknown> {
   let resets$: Observable<unknown> = EMPTY;
-  // BEGIN SOLUTION
+  // BEGIN SOLUTION (3A)
   const fromLeader$ = rf.ctx.requests$.pipe(
     filter((request) => (request.method === 'AppendEntries' || request.method === 'InstallSnapshot') && (request.args as { term: number }).term >= rf.currentTerm),
   );
@@ -424,7 +424,7 @@ function handleAppendEntries(rf: RaftCore, args: AppendEntriesArgs): AppendEntri
   let xTerm = -1;
   let xIndex = -1;
   let xLength = -1;
-  // BEGIN SOLUTION
+  // BEGIN SOLUTION (3B)
   if (args.term < rf.currentTerm) return { term: rf.currentTerm, success, xTerm, xIndex, xLength };
   rf.becomeFollower(args.term); // a leader of our term: a candidate steps down too
   if (args.prevLogIndex < rf.log.snapshotIndex) {
@@ -454,7 +454,7 @@ function setCommitIndex(rf: RaftCore, index: number): void {
 
 /** Figure 2, all servers: apply log[lastApplied + 1 .. commitIndex], in order, once each. */
 function applyCommitted(rf: RaftCore): void {
-  // BEGIN SOLUTION
+  // BEGIN SOLUTION (3B)
   while (rf.lastApplied < rf.commitIndex) {
     rf.lastApplied++;
     rf.applied$.next({ type: 'command', index: rf.lastApplied, command: rf.log.commandAt(rf.lastApplied) });
@@ -467,7 +467,7 @@ function applyCommitted(rf: RaftCore): void {
  * is from the current term (the Figure 8 rule: never commit an older term's entry by counting).
  */
 function advanceCommitIndex(rf: RaftCore): void {
-  // BEGIN SOLUTION
+  // BEGIN SOLUTION (3B)
   for (let index = rf.log.lastIndex; index > rf.commitIndex; index--) {
     if (rf.log.termAt(index) !== rf.currentTerm) return;
     const replicas = rf.matchIndex.filter((match) => match >= index).length;
@@ -492,7 +492,7 @@ function broadcastAppendEntries(rf: RaftCore, heartbeat: boolean): void {
  * (a new term, a step-down): the reply handler checks that the reply still matters.
  */
 async function replicateTo(rf: RaftCore, peer: number): Promise<void> {
-  // BEGIN SOLUTION
+  // BEGIN SOLUTION (3B)
   if (rf.role !== 'leader') return;
   const next = rf.nextIndex[peer];
   if (next <= rf.log.snapshotIndex) return sendSnapshot(rf, peer);
@@ -512,7 +512,7 @@ async function replicateTo(rf: RaftCore, peer: number): Promise<void> {
 }
 
 function handleAppendEntriesReply(rf: RaftCore, peer: number, args: AppendEntriesArgs, reply: AppendEntriesReply): void {
-  // BEGIN SOLUTION
+  // BEGIN SOLUTION (3B)
   if (reply.term > rf.currentTerm) return rf.becomeFollower(reply.term);
   if (rf.role !== 'leader' || rf.currentTerm !== args.term) return; // a reply from an older term
   if (reply.success) {
@@ -550,7 +550,7 @@ async function sendSnapshot(rf: RaftCore, peer: number): Promise<void> {
 /** Where to resume after a rejection, from the follower's xTerm/xIndex/xLength. */
 function backupIndex(rf: RaftCore, peer: number, reply: AppendEntriesReply): number {
   let next = rf.nextIndex[peer];
-  // BEGIN SOLUTION
+  // BEGIN SOLUTION (3B)
   if (reply.xTerm === -1) next = reply.xLength;
   else {
     const last = rf.log.lastIndexOfTerm(reply.xTerm);
@@ -568,7 +568,7 @@ function backupIndex(rf: RaftCore, peer: number, reply: AppendEntriesReply): num
  */
 function appendCommand(rf: RaftCore, command: unknown): StartResult {
   let index = -1;
-  // BEGIN SOLUTION
+  // BEGIN SOLUTION (3B)
   if (rf.role !== 'leader') return { index, term: rf.currentTerm, isLeader: false };
   index = rf.log.append({ term: rf.currentTerm, command });
   rf.appended$.next();
@@ -578,7 +578,7 @@ function appendCommand(rf: RaftCore, command: unknown): StartResult {
 
 /** Leaders: save the appended batch, count ourselves as holding it, and send it. */
 function flushAppended(rf: RaftCore): void {
-  // BEGIN SOLUTION
+  // BEGIN SOLUTION (3B)
   if (rf.role !== 'leader' || rf.matchIndex[rf.me] === rf.log.lastIndex) return;
   persist(rf);
   rf.matchIndex[rf.me] = rf.log.lastIndex;
@@ -590,7 +590,7 @@ function flushAppended(rf: RaftCore): void {
 // notebook: snapshots 3D
 /** Part 3D: the service snapshotted everything up to `index`; drop those entries and persist. */
 function takeSnapshot(rf: RaftCore, index: number, snapshot: unknown): void {
-  // BEGIN SOLUTION
+  // BEGIN SOLUTION (3D)
   // Stale (we already have a newer snapshot) or not yet applied: ignore.
   if (index <= rf.log.snapshotIndex || index > rf.lastApplied) return;
   rf.log.compact(index, rf.log.termAt(index));
@@ -601,7 +601,7 @@ function takeSnapshot(rf: RaftCore, index: number, snapshot: unknown): void {
 
 /** Figure 13, InstallSnapshot receiver (whole snapshot in one RPC, no offsets). */
 function handleInstallSnapshot(rf: RaftCore, args: InstallSnapshotArgs): InstallSnapshotReply {
-  // BEGIN SOLUTION
+  // BEGIN SOLUTION (3D)
   if (args.term < rf.currentTerm) return { term: rf.currentTerm };
   rf.becomeFollower(args.term);
   if (args.lastIncludedIndex <= rf.commitIndex) return { term: rf.currentTerm }; // nothing new
