@@ -1,4 +1,4 @@
-// Runtime bug report (found by the Raft lab): a cancelled timer stays in the world's event queue
+// Regression test (found by the Raft lab, fixed by compacting cancelled entries in EventQueue): a cancelled timer stays in the world's event queue
 // until its fire time, so a node that re-arms a timer on every message (an election timer
 // reset by each AppendEntries: `resets$.pipe(switchMap(() => timer(ms, ctx.scheduler)))`)
 // during a storm of messages at one virtual instant retains ~0.7 KB per re-arm with only one

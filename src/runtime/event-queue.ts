@@ -12,10 +12,24 @@ export interface QueueEntry {
 }
 
 export class EventQueue<E extends QueueEntry> {
-  private readonly heap: E[] = [];
+  private heap: E[] = [];
+  /** Cancelled entries still in the heap; compacted away when they outnumber live ones. */
+  private cancelledCount = 0;
 
   get size(): number {
-    return this.heap.length;
+    return this.heap.length - this.cancelledCount;
+  }
+
+  /**
+   * Cancels an entry. Cancelled entries are skipped when popped and compacted away once they are
+   * the majority, so memory stays bounded by live entries even when a timer is re-armed
+   * millions of times at one virtual instant.
+   */
+  cancel(entry: E): void {
+    if (entry.cancelled) return;
+    entry.cancelled = true;
+    this.cancelledCount++;
+    if (this.cancelledCount > compactionFloor && this.cancelledCount * 2 > this.heap.length) this.compact();
   }
 
   push(entry: E): void {
@@ -31,11 +45,33 @@ export class EventQueue<E extends QueueEntry> {
     heap[index] = entry;
   }
 
+  /** Pops the earliest live entry, skipping cancelled ones. */
+  pop(): E | undefined {
+    for (;;) {
+      const top = this.popAny();
+      if (top === undefined || !top.cancelled) return top;
+      this.cancelledCount--;
+    }
+  }
+
+  /** The earliest live entry, without removing it. */
   peek(): E | undefined {
+    while (this.heap.length > 0 && (this.heap[0] as E).cancelled) {
+      this.popAny();
+      this.cancelledCount--;
+    }
     return this.heap[0];
   }
 
-  pop(): E | undefined {
+  private compact(): void {
+    const live = this.heap.filter((entry) => !entry.cancelled);
+    live.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+    // A sorted array is a valid binary min-heap.
+    this.heap = live;
+    this.cancelledCount = 0;
+  }
+
+  private popAny(): E | undefined {
     const heap = this.heap;
     const top = heap[0];
     const last = heap.pop();
@@ -55,6 +91,9 @@ export class EventQueue<E extends QueueEntry> {
     return top;
   }
 }
+
+/** Below this many cancelled entries compaction is not worth a pass over the heap. */
+const compactionFloor = 1_024;
 
 function before(a: QueueEntry, b: QueueEntry): boolean {
   return a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq);

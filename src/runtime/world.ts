@@ -199,7 +199,7 @@ export class World implements IncarnationHost {
         this.stop(`scheduled tester action threw: ${messageOf(error)}`);
       }
     });
-    return { cancel: () => void (entry.cancelled = true) };
+    return { cancel: () => this.queue.cancel(entry) };
   }
 
   /** Stops the world: no further events run. Recorded as `world.stop`. */
@@ -225,7 +225,6 @@ export class World implements IncarnationHost {
         const entry = this.queue.peek();
         if (entry === undefined || entry.atMs > untilMs) break;
         this.queue.pop();
-        if (entry.cancelled) continue;
         if (entry.atMs > this.virtualMsMax) {
           this.stop(`virtual time passed virtualMsMax (${this.virtualMsMax} ms)`);
           break;
@@ -371,7 +370,7 @@ export class World implements IncarnationHost {
     const fireAtMs = this.now + delayMs;
     const record = traced && this.traceTimers;
     if (record) this.record({ type: 'timer.set', node: owner.nodeId, timer, fireAtMs });
-    const handle: TimerHandle = { cancel: () => { entry.cancelled = true; owner.timers.delete(handle); } };
+    const handle: TimerHandle = { cancel: () => { this.queue.cancel(entry); owner.timers.delete(handle); } };
     const entry = this.enqueue(fireAtMs, owner, () => {
       owner.timers.delete(handle);
       if (!owner.alive) return;
