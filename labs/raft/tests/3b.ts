@@ -28,6 +28,7 @@ function checkNotCommitted(h: RaftHarness, index: number, command: unknown): voi
   if (count > 0) h.fail('safety', `${count} servers committed ${String(command)} at index ${index}, but no majority was connected`);
 }
 
+/** Figure 2 (leaders; AppendEntries receiver, rules 1-5): commands replicate and commit in order. */
 const TestBasicAgree3B: RaftTest = {
   name: 'TestBasicAgree3B',
   part: '3B',
@@ -45,6 +46,7 @@ const TestBasicAgree3B: RaftTest = {
     }),
 };
 
+/** Figure 2 (leaders: send entries from nextIndex): each entry goes to each follower about once. */
 const TestRPCBytes3B: RaftTest = {
   name: 'TestRPCBytes3B',
   part: '3B',
@@ -68,6 +70,7 @@ const TestRPCBytes3B: RaftTest = {
     }),
 };
 
+/** Figure 2 (leaders: commit only with a majority): no commit without a majority. */
 const TestFollowerFailure3B: RaftTest = {
   name: 'TestFollowerFailure3B',
   part: '3B',
@@ -96,6 +99,7 @@ const TestFollowerFailure3B: RaftTest = {
     }),
 };
 
+/** §5.2-5.3 (a new leader after a failure; commit only with a majority). */
 const TestLeaderFailure3B: RaftTest = {
   name: 'TestLeaderFailure3B',
   part: '3B',
@@ -120,6 +124,7 @@ const TestLeaderFailure3B: RaftTest = {
     }),
 };
 
+/** Figure 2 (leaders: on rejection decrement nextIndex and retry): a rejoined follower catches up. */
 const TestFailAgree3B: RaftTest = {
   name: 'TestFailAgree3B',
   part: '3B',
@@ -145,6 +150,7 @@ const TestFailAgree3B: RaftTest = {
     }),
 };
 
+/** Figure 2 (commit rule) and §5.4.1 (election restriction): uncommitted entries may be lost, committed ones never. */
 const TestFailNoAgree3B: RaftTest = {
   name: 'TestFailNoAgree3B',
   part: '3B',
@@ -172,6 +178,7 @@ const TestFailNoAgree3B: RaftTest = {
     }),
 };
 
+/** Figure 2 (leaders: append, then replicate): concurrent Start() calls in one term all commit. */
 const TestConcurrentStarts3B: RaftTest = {
   name: 'TestConcurrentStarts3B',
   part: '3B',
@@ -214,6 +221,7 @@ async function concurrentStartsOnce(h: RaftHarness): Promise<boolean> {
   return true;
 }
 
+/** Figure 2 (AppendEntries receiver, rule 3: delete conflicting entries): an old leader's entries are overwritten. */
 const TestRejoin3B: RaftTest = {
   name: 'TestRejoin3B',
   part: '3B',
@@ -241,6 +249,7 @@ const TestRejoin3B: RaftTest = {
     }),
 };
 
+/** Figure 2 (nextIndex backup) with the fast backup of §5.3: conflicting suffixes are skipped quickly. */
 const TestBackup3B: RaftTest = {
   name: 'TestBackup3B',
   part: '3B',
@@ -280,6 +289,7 @@ const TestBackup3B: RaftTest = {
     }),
 };
 
+/** The lab's rules: elections and agreement take few RPCs; at most 10 heartbeats per second. */
 const TestCount3B: RaftTest = {
   name: 'TestCount3B',
   part: '3B',

@@ -17,6 +17,7 @@ const churnPollSleepsMs = [10, 20, 50, 100, 200] as const;
 /** UnreliableAgree: rounds of four concurrent one() plus one more. */
 const unreliableAgreeRounds = 50;
 
+/** Figure 2 (persistent state: currentTerm, votedFor, log[], saved before responding to RPCs). */
 const TestPersist13C: RaftTest = {
   name: 'TestPersist13C',
   part: '3C',
@@ -54,6 +55,7 @@ const TestPersist13C: RaftTest = {
     }),
 };
 
+/** Figure 2 (persistent state) under overlapping crashes of minorities and majorities. */
 const TestPersist23C: RaftTest = {
   name: 'TestPersist23C',
   part: '3C',
@@ -88,6 +90,7 @@ const TestPersist23C: RaftTest = {
     }),
 };
 
+/** Figure 2 (persistent state) and §5.4.1: a restarted leader and a stale follower form a majority. */
 const TestPersist33C: RaftTest = {
   name: 'TestPersist33C',
   part: '3C',
@@ -119,6 +122,7 @@ function figure8SleepMs(h: RaftHarness): number {
   return h.randomInt(13);
 }
 
+/** Figure 8 / §5.4.2: a leader commits only entries of its own term by counting replicas. */
 const TestFigure83C: RaftTest = {
   name: 'TestFigure83C',
   part: '3C',
@@ -159,6 +163,7 @@ const TestFigure83C: RaftTest = {
     }),
 };
 
+/** Figure 2 (leaders: retry AppendEntries indefinitely) on a network that drops 10% of requests and replies. */
 const TestUnreliableAgree3C: RaftTest = {
   name: 'TestUnreliableAgree3C',
   part: '3C',
@@ -181,6 +186,7 @@ const TestUnreliableAgree3C: RaftTest = {
     }),
 };
 
+/** Figure 8 / §5.4.2 with reordered, delayed and lost messages: needs stale-reply checks and fast backup. */
 const TestFigure8Unreliable3C: RaftTest = {
   name: 'TestFigure8Unreliable3C',
   part: '3C',

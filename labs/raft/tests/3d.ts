@@ -20,7 +20,10 @@ function checkLogSize(h: RaftHarness): void {
   }
 }
 
-/** Go's snapcommon: 30 rounds of commands with a victim peer disconnected or crashed, or none. */
+/**
+ * Go's snapcommon: 30 rounds of commands with a victim peer disconnected or crashed, or none.
+ * Figure 13 (InstallSnapshot receiver, rules 1-8) and §7 (log compaction).
+ */
 function snapshotTest(name: string, description: string, options: { disconnect: boolean; reliable: boolean; crash: boolean }): RaftTest {
   return {
     name,
