@@ -38,6 +38,8 @@ const logLineCharsMax = 500;
 const plotBytesMax = 1024 * 1024;
 
 const originalSend = process.send?.bind(process);
+/** Ends the worker when the grading process goes away (captured before process.exit is refused). */
+const exitNow = (process as unknown as { reallyExit: (code: number) => never }).reallyExit.bind(process);
 const stringify = JSON.stringify;
 const createHmac = nodeCrypto.createHmac;
 let key: Buffer | null = null;
@@ -282,6 +284,7 @@ async function start(init: InitMessage): Promise<Session> {
 
 function main(): void {
   let session: Promise<Session> | null = null;
+  process.on('disconnect', () => exitNow(1));
   let queue: Promise<void> = Promise.resolve();
   process.on('uncaughtException', (error) => {
     process.stderr.write(`uncaught exception outside the simulation: ${String(error)}\n`);

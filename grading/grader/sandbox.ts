@@ -118,6 +118,21 @@ type WorkerEvent =
   | { kind: 'outcome'; id: number; outcome: WireOutcome; plots: WirePlot[] }
   | { kind: 'dead'; reason: string };
 
+/** Workers alive in this process: killed if the grading process exits first. */
+const liveWorkers = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function trackWorker(child: ChildProcess): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const worker of liveWorkers) worker.kill('SIGKILL');
+    });
+  }
+  liveWorkers.add(child);
+  child.on('exit', () => liveWorkers.delete(child));
+}
+
 class Worker {
   private readonly process: ChildProcess;
   private readonly key = randomBytes(32);
@@ -145,6 +160,7 @@ class Worker {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
+    trackWorker(this.process);
     const keep = (chunk: Buffer) => {
       if (process.env.DISTLAB_GRADE_DEBUG !== undefined) process.stderr.write(chunk);
       this.output = (this.output + chunk.toString('utf8')).slice(-outputCharsMax);

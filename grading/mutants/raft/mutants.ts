@@ -97,9 +97,14 @@ export const raftMutants: readonly Mutant[] = [
     ],
   },
   {
-    name: 'leader-commit-without-min',
-    mistake: "a follower sets commitIndex to leaderCommit without min(leaderCommit, index of last new entry)",
-    edits: [{ find: '    setCommitIndex(rf, Math.min(args.leaderCommit, lastNewIndex));\n', replace: '    setCommitIndex(rf, Math.min(args.leaderCommit, rf.log.lastIndex));\n' }],
+    name: 'commit-before-consistency-check',
+    mistake: 'a follower advances commitIndex from leaderCommit before (and even when) the prevLogIndex/prevLogTerm check fails',
+    edits: [
+      {
+        find: '  rf.becomeFollower(args.term); // a leader of our term: a candidate steps down too\n',
+        replace: '  rf.becomeFollower(args.term); // a leader of our term: a candidate steps down too\n  setCommitIndex(rf, Math.min(args.leaderCommit, rf.log.lastIndex));\n',
+      },
+    ],
   },
   {
     name: 'truncate-on-every-append',
