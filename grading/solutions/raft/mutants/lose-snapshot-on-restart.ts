@@ -655,5 +655,5 @@ class Raft extends RaftCore implements RaftNode {
 }
 
 // notebook: end
-export { Raft, RaftCore, RaftLog, heartbeatIntervalMs, electionTimeoutMsMin, electionTimeoutMsMax };
+export { Raft, RaftCore, RaftLog, electionTimeouts$, heartbeatIntervalMs, electionTimeoutMsMin, electionTimeoutMsMax };
 export type { AppendEntriesArgs, AppendEntriesReply, InstallSnapshotArgs, InstallSnapshotReply, LogEntry, PersistentState, RequestVoteArgs, RequestVoteReply, Role };
