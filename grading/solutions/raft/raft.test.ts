@@ -3,11 +3,11 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { NodeContext } from 'distlab';
 import { runTest } from 'distlab/testing';
-import { mutantPatches } from '../../grading/solutions/raft/mutant-patches';
-import { Raft as ReferenceRaft } from '../../grading/solutions/raft/raft';
-import { raftLab } from './lab';
-import { Raft as SkeletonRaft } from './raft';
-import type { RaftConfig } from './types';
+import { mutantPatches } from './mutant-patches';
+import { Raft as ReferenceRaft } from './raft';
+import { raftLab } from '../../../labs/raft/lab';
+import { Raft as SkeletonRaft } from '../../../labs/raft/raft';
+import type { RaftConfig } from '../../../labs/raft/types';
 
 const reference = { Raft: ReferenceRaft };
 const skeleton = { Raft: SkeletonRaft };
@@ -116,7 +116,7 @@ describe('Raft lab: known-buggy variants (grading/solutions/raft/mutants) are ca
   for (const patch of mutantPatches) {
     const { test: name, seeds: caughtOn } = patch.caughtBy[0];
     it(`${patch.name} (${patch.mistake}) fails ${name} on seed ${caughtOn[0]}`, async () => {
-      const module = (await import(`../../grading/solutions/raft/mutants/${patch.name}.ts`)) as Record<string, unknown>;
+      const module = (await import(`./mutants/${patch.name}.ts`)) as Record<string, unknown>;
       const { outcome } = await runTest(raftLab, test(name), raftLab.implementationFrom(module), caughtOn[0]);
       expect(outcome.passed).toBe(false);
       expect(outcome.failure).toMatch(/^[^\n]{20,400}$/);
@@ -126,7 +126,7 @@ describe('Raft lab: known-buggy variants (grading/solutions/raft/mutants) are ca
 
 describe('Raft lab: generated files', () => {
   it('labs/raft/raft.ipynb and labs/raft/raft.ts are up to date with the reference', () => {
-    const root = path.resolve(__dirname, '../..');
+    const root = path.resolve(__dirname, '../../..');
     expect(() => execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-raft-notebook.ts', '--check'], { cwd: root, stdio: 'pipe' })).not.toThrow();
   });
 });

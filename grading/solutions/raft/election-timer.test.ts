@@ -5,7 +5,7 @@ import { Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { IncomingRequest } from 'distlab';
-import { electionTimeouts$, type RaftCore } from '../../grading/solutions/raft/raft';
+import { electionTimeouts$, type RaftCore } from './raft';
 
 const timeoutMs = 300;
 
