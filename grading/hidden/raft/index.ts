@@ -158,7 +158,60 @@ async function chaos(h: RaftHarness, steps: number, snapshot: boolean): Promise<
   await healAndAgree(h, h.randomCommand());
 }
 
+/**
+ * A leader's AppendEntries reply comes back only after the leader lost its term, had its log
+ * rewritten, and won a later term: the reply says nothing about the new log and must be ignored.
+ * Returns after healing the cluster.
+ */
+async function lateReply(h: RaftHarness): Promise<void> {
+  const id = (i: number) => h.ids[i] ?? '';
+  const network = h.world.network;
+  await h.one(h.randomCommand(), 5, true);
+  const a = await h.checkOneLeader();
+  const rotation = h.randomInt(4);
+  const others = [1, 2, 3, 4].map((offset) => (a + ((offset + rotation) % 4) + 1) % 5);
+  const [b = 0, c = 0, d = 0, e = 0] = others;
+  const replyDelayMs = 6000;
+  network.setLinkLatency({ source: id(b), target: id(a) }, { msMin: replyDelayMs, msMax: replyDelayMs });
+  for (const x of [c, d, e]) h.disconnect(x);
+  for (let k = 0; k < 3; k++) h.start(a, h.randomCommand());
+  await h.sleep(40);
+  // b keeps only its (slow) link to a: it hears nobody and speaks to a alone.
+  for (const x of [a, c, d, e]) network.cut(id(x), id(b));
+  for (const x of [c, d, e]) network.cut(id(b), id(x));
+  // c, d, e elect a leader of a new term without a's entries; a then joins them and is rewritten.
+  h.disconnect(a);
+  for (const x of [c, d, e]) h.connect(x);
+  await h.one(h.randomCommand(), 3, true);
+  h.connect(a);
+  await h.one(h.randomCommand(), 4, true);
+  // a wins a later term with d and e, then only d stays: a may not commit alone with d.
+  const leader = await h.checkOneLeader();
+  h.disconnect(leader === a ? c : leader);
+  if ((await awaitAnyLeader(h, [a, d, e].filter((x) => x !== leader), 3000)) === a) {
+    h.disconnect(e);
+    for (let k = 0; k < 3; k++) h.start(a, h.randomCommand());
+    await h.sleep(replyDelayMs);
+    // What a and d hold is not committed: c, e and b may commit something else there.
+    h.disconnect(a);
+    h.disconnect(d);
+    network.setLinkLatency({ source: id(b), target: id(a) }, null);
+    for (const x of h.ids) network.uncut(x, id(b));
+    for (const x of h.ids) network.uncut(id(b), x);
+    for (const x of [b, c, e]) h.connect(x);
+    await h.one(h.randomCommand(), 3, true);
+  }
+  network.setLinkLatency({ source: id(b), target: id(a) }, null);
+  for (const x of h.ids) network.uncut(x, id(b));
+  for (const x of h.ids) network.uncut(id(b), x);
+  for (let i = 0; i < 5; i++) h.connect(i);
+  await h.one(h.randomCommand(), 5, true);
+}
+
 export const hiddenTests: readonly RaftTest[] = [
+  test('HiddenLateReplies3C', '3C', 'an AppendEntries reply that arrives terms later is not counted toward a commit', world({ unreliable: false }), 5, false, async (h) => {
+    for (let round = 0; round < 7; round++) await lateReply(h);
+  }),
   test('HiddenDeafPeers3A', '3A', 'a leader is elected and commands commit while four of nine peers with stale logs can speak but not hear', world({ unreliable: false }), 9, false, async (h) => {
     await h.one(1, 9, true);
     const leader = await h.checkOneLeader();
