@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadLab } from '../src/cli/labs';
+import { describeRun, executeNotebook, runnerPython } from '../src/notebook';
 import { compileImplementation, evaluateImplementation, implementationFor } from '../src/testing/load-impl';
 import { runTest } from '../src/testing/run-test';
 import { release, stripSolutionRegions, type ReleaseReport } from './gradescope/release';
@@ -20,6 +21,15 @@ import { raftMutants } from './mutants/raft/mutants';
 const root = path.resolve(__dirname, '..');
 let report: ReleaseReport;
 
+function jupyterAvailable(): boolean {
+  try {
+    runnerPython();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 beforeAll(() => {
   const needed = ['dist/src/cli/main.js', 'dist/grading/grader/cli.js', 'dist/grading/gradescope/release.js', 'dist/labs/raft/lab.js'];
   if (needed.some((file) => !fs.existsSync(path.join(root, file)))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
@@ -27,6 +37,15 @@ beforeAll(() => {
 }, 300_000);
 
 describe('release: the handout', () => {
+  it.skipIf(!jupyterAvailable())('its lab notebook runs top to bottom in Jupyter: code cells run, test cells report failures', async () => {
+    // The handout is installed next to the checkout's packages (a student runs npm install).
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(report.handout, 'node_modules'));
+    const run = await executeNotebook(path.join(report.handout, 'labs', 'raft', 'raft.ipynb'), { cellTimeoutMs: 120_000 });
+    expect(run.ok, describeRun(run)).toBe(true);
+    const failing = run.cells.filter((cell) => /\(seed \d+\) failed: /.test(cell.stdout ?? ''));
+    expect(failing.length).toBeGreaterThanOrEqual(4);
+  }, 300_000);
+
   it('strips regions to one TODO line, keeping indentation and part', () => {
     const stripped = stripSolutionRegions('a\n  // BEGIN SOLUTION (3B)\n  secret();\n  // END SOLUTION\nb', 'x.ts');
     expect(stripped).toEqual({ code: 'a\n  // TODO: your code here (3B).\nb', regions: 1 });
