@@ -104,6 +104,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       scratch: workerFolder,
       childFile: prepareScratch(workerFolder, workerCode(root)),
       lab: loaded.source,
+      labFolder: publicLabFolder(loaded.dir, root),
       hidden: hiddenGraph,
       submission: { file: compiled.file, source: compiled.source, files: compiled.files, graph: compiled.graph },
       limits,
@@ -132,6 +133,12 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** The lab's source folder, when it is public (not inside grading/). */
+function publicLabFolder(folder: string, root: string): string | null {
+  const relative = path.relative(path.join(root, 'grading'), folder);
+  return !relative.startsWith('..') && !path.isAbsolute(relative) ? null : folder;
 }
 
 function configFor(options: GradeOptions, loaded: LoadedLab, root: string): GradingConfig {

@@ -32,6 +32,8 @@ export interface SandboxSetup {
   readonly scratch: string;
   readonly childFile: string;
   readonly lab: WireLabSource;
+  /** The lab's public source folder (labs/<lab>: inputs, data files), readable by workers. */
+  readonly labFolder: string | null;
   readonly hidden: WireGraph | null;
   readonly submission: InitMessage['submission'];
   readonly limits: SandboxLimits;
@@ -79,10 +81,11 @@ export function networkIsolation(): { prefix: readonly string[]; kind: NetworkIs
   return { prefix: isolationPrefix, kind: isolationPrefix.length > 0 ? 'namespace' : 'in-process' };
 }
 
-/** The folders a worker may read: scratch, the built runtime, node_modules, a built lab. */
+/** The folders a worker may read: scratch, the built runtime, node_modules, the lab (built and source; public). */
 export function readablePaths(setup: SandboxSetup): string[] {
   const paths = [setup.scratch, setup.runtimeRoot, path.join(setup.root, 'node_modules')];
   if (setup.lab.kind === 'require') paths.push(path.dirname(setup.lab.file));
+  if (setup.labFolder !== null && fs.existsSync(setup.labFolder)) paths.push(setup.labFolder);
   // Node checks the paths it opens after resolving symlinks: a linked node_modules, or linked
   // packages inside it (node_modules/distlab -> dist/src).
   const real = paths.map((folder) => (fs.existsSync(folder) ? fs.realpathSync(folder) : folder));
