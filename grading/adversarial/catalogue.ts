@@ -23,6 +23,7 @@ export const adversaries: readonly Adversary[] = [
   { file: 'really-exit.ts', attack: 'process.reallyExit and process.kill', scoreMax: 0, message: /process\.(reallyExit|kill) is not allowed/ },
   { file: 'throw-at-import.ts', attack: 'throws at import', scoreMax: 0, message: /threw while loading.*boom at import/s },
   { file: 'read-hidden.ts', attack: 'reads hidden tests, configs and the reference from disk', scoreMax: 0, message: /refused .*hidden\.ts: ERR_ACCESS_DENIED.*refused .*raft\.ts: ERR_ACCESS_DENIED/s },
+  { file: 'write-files.ts', attack: 'writes files and plants a symlink', scoreMax: 0, message: /refused write in the working folder: ERR_ACCESS_DENIED.*refused write in \/tmp: ERR_ACCESS_DENIED.*refused symlink to the checkout: ERR_ACCESS_DENIED/s },
   { file: 'import-reference.ts', attack: 'imports the reference solution by path', scoreMax: 0, message: /Cannot find module|ERR_ACCESS_DENIED|Access to this API has been restricted|outside its own folder/ },
   { file: 'spawn-process.ts', attack: 'spawns a shell', scoreMax: 0, message: /child_process.*not allowed|ERR_ACCESS_DENIED|Access to this API has been restricted/ },
   { file: 'open-socket.ts', attack: 'opens a TCP socket and calls fetch', scoreMax: 0, message: /net\.connect is not allowed|require\('node:net'\) is not allowed/ },
