@@ -23,7 +23,7 @@ describe('grader: adversarial submissions', () => {
       const submission = path.join(folder, adversary.file);
       fs.writeFileSync(submission, text);
       const started = Date.now();
-      const report = await gradeFixture(submission, { seeds: 1, pages: false, limits: { wallMsPerRun: 3000, startupWallMs: 5000, memoryMb: 96 } });
+      const report = await gradeFixture(submission, { seeds: 1, pages: false, limits: { wallMsPerRun: 3000, startupWallMs: 10_000, memoryMb: 96 } });
       expect(Date.now() - started).toBeLessThan(60_000);
       const written = gradescopeResultsSchema.parse(JSON.parse(fs.readFileSync(path.join(report.outDir, 'results.json'), 'utf8')));
       expect(written.score).toBeLessThanOrEqual(adversary.scoreMax);

@@ -25,7 +25,7 @@ describe('mutants: Raft', () => {
   });
 
   it('grades the reference with full score and every mutant below it', async () => {
-    const rows = await runMutants({ lab: 'raft', seeds: 1, publicSeeds: 1, jobs: 2, wallMsPerRun: 15_000 });
+    const rows = await runMutants({ lab: 'raft', mutants: raftMutants, seeds: 1, publicSeeds: 1, jobs: 2, wallMsPerRun: 15_000 });
     console.log(`\n${mutantTable(rows)}\n`);
     const reference = rows.find((row) => row.name === 'reference');
     expect(reference?.score).toBe(reference?.maxScore);

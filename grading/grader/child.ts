@@ -102,9 +102,25 @@ const blockedModules = ['child_process', 'cluster', 'worker_threads', 'inspector
 
 /** Step 3: everything the submission could use to escape or to lie. */
 function harden(runtimeRoot: string, frozenValues: readonly unknown[]): void {
-  const refuse = (what: string) => () => {
+  blockNetwork();
+  refuseProcessControl();
+  refuseModules();
+  // The runtime's own modules and the lab: frozen so a submission cannot patch the checks.
+  for (const [file, cached] of Object.entries(require.cache)) {
+    if (cached !== undefined && file.startsWith(runtimeRoot)) deepFreeze(cached.exports, 2);
+  }
+  for (const value of frozenValues) deepFreeze(value, 3);
+  freezeIntrinsics();
+}
+
+function refuse(what: string): () => never {
+  return () => {
     throw new Error(`${what} is not allowed while grading: the autograder runs your code in a sandbox`);
   };
+}
+
+/** Network entry points (the network namespace, where available, is the first layer). */
+function blockNetwork(): void {
   // Node's own modules subclass net.Socket (stdio pipes, tty): patch entry points, not classes.
   void process.stdout;
   void process.stderr;
@@ -141,10 +157,18 @@ function harden(runtimeRoot: string, frozenValues: readonly unknown[]): void {
       /* absent */
     }
   }
+}
+
+/** Exits, signals, addons, the IPC channel: the worker's, not the submission's. */
+function refuseProcessControl(): void {
   const processRecord = process as unknown as Namespace;
   for (const name of ['exit', 'reallyExit', 'abort', 'kill', 'dlopen', 'chdir', 'setuid', 'setgid', 'disconnect', 'send']) {
     Object.defineProperty(processRecord, name, { value: refuse(`process.${name}`), writable: false, configurable: false });
   }
+}
+
+/** `require` of modules a submission has no use for (the permission model denies most anyway). */
+function refuseModules(): void {
   const Module = require('node:module') as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
   const load = Module._load;
   const blocked = new Set(blockedModules.flatMap((name) => [name, `node:${name}`]));
@@ -156,12 +180,10 @@ function harden(runtimeRoot: string, frozenValues: readonly unknown[]): void {
     writable: false,
     configurable: false,
   });
-  // The runtime's own modules and the lab: frozen so a submission cannot patch the checks.
-  for (const [file, cached] of Object.entries(require.cache)) {
-    if (cached !== undefined && file.startsWith(runtimeRoot)) deepFreeze(cached.exports, 2);
-  }
-  for (const value of frozenValues) deepFreeze(value, 3);
-  // The intrinsics the runtime and the checks lean on.
+}
+
+/** The intrinsics the runtime and the checks lean on, and the HMAC's prototypes. */
+function freezeIntrinsics(): void {
   const intrinsics: unknown[] = [
     Object, Function, Array, Map, Set, WeakMap, WeakSet, Promise, String, Number, Boolean, Symbol, BigInt,
     RegExp, Date, JSON, Math, Reflect, ArrayBuffer, Uint8Array, Buffer,

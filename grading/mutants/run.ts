@@ -40,6 +40,8 @@ export interface MutantRunOptions {
   readonly jobs?: number;
   readonly only?: readonly string[];
   readonly wallMsPerRun?: number;
+  /** The mutants (default: `mutantsOf(lab)`). */
+  readonly mutants?: readonly Mutant[];
   readonly onRow?: (row: MutantRow) => void;
 }
 
@@ -57,7 +59,7 @@ export async function runMutants(options: MutantRunOptions): Promise<MutantRow[]
   const root = packageRoot();
   const referenceFile = path.join(root, 'grading', 'solutions', options.lab, `${options.lab}.ts`);
   const reference = fs.readFileSync(referenceFile, 'utf8');
-  const variants: Mutant[] = [{ name: 'reference', mistake: 'none (the reference solution)', edits: [] }, ...mutantsOf(options.lab)];
+  const variants: Mutant[] = [{ name: 'reference', mistake: 'none (the reference solution)', edits: [] }, ...(options.mutants ?? mutantsOf(options.lab))];
   const selected = variants.filter((variant) => options.only === undefined || variant.name === 'reference' || options.only.includes(variant.name));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-mutants-'));
   const rows: MutantRow[] = [];
