@@ -7,7 +7,7 @@
  *     "seeds": 20,                    seeds per test (public and hidden); every seed must pass
  *     "seedBase": 5840,               seeds are seedBase+1 .. seedBase+seeds (not the public 1..N)
  *     "hidden": "../hidden/raft/index.ts",   module exporting `hiddenTests`, relative to this file
- *     "support": ["../../labs/raft/types.ts"],  public files copied beside the submission if it lacks them
+ *     "support": ["../../labs/raft"],  public files or folders copied beside the submission
  *     "limits": { "wallMsPerRun": 60000, "memoryMb": 512, "eventsMax": 20000000, "startupWallMs": 20000 }
  *   }
  */
@@ -31,7 +31,7 @@ export const gradingConfigSchema = z
     seeds: z.number().int().min(1).max(10_000).default(20),
     seedBase: z.number().int().min(0).default(5840),
     hidden: z.string().optional(),
-    /** Public files a submission may import beside itself (e.g. the lab's types.ts), relative to this file. */
+    /** Public files or folders a submission may import beside itself (e.g. labs/raft), relative to this file. */
     support: z.array(z.string()).default([]),
     limits: limitsSchema.default({ wallMsPerRun: 60_000, memoryMb: 512, eventsMax: 20_000_000, startupWallMs: 20_000 }),
   })

@@ -168,8 +168,10 @@ async function hiddenTestsOf(graph: CompiledGraph): Promise<ReadonlyArray<LabTes
 
 /**
  * Copies the submission (a file, plus the .ts files beside it, which it may import) into
- * `folder`, and adds the lab's public support files it lacks (e.g. types.ts). Returns the
- * staged submission's path. Only the staged copy is compiled.
+ * `folder`, then the lab's public support files (a file, or a folder copied recursively: e.g.
+ * labs/raft, whose types.ts and notebook helpers a lab notebook imports). Support files are the
+ * official copies: they replace a submitted file of the same name, except the submission
+ * itself. Returns the staged submission's path. Only the staged copy is compiled.
  */
 export function stageSubmission(submission: string, folder: string, support: readonly string[]): string {
   const source = path.resolve(submission);
@@ -181,12 +183,25 @@ export function stageSubmission(submission: string, folder: string, support: rea
     if (fs.statSync(file).isFile() && fs.statSync(file).size <= stagedFileBytesMax) fs.copyFileSync(file, path.join(folder, name));
   }
   const staged = path.join(folder, path.basename(source));
+  for (const entry of support) copySupport(entry, folder, staged);
   fs.copyFileSync(source, staged);
-  for (const file of support) {
-    const target = path.join(folder, path.basename(file));
-    if (!fs.existsSync(target) && fs.existsSync(file)) fs.copyFileSync(file, target);
-  }
   return staged;
+}
+
+function copySupport(entry: string, target: string, staged: string): void {
+  if (!fs.existsSync(entry)) return;
+  if (fs.statSync(entry).isDirectory()) {
+    for (const item of fs.readdirSync(entry, { withFileTypes: true })) {
+      const from = path.join(entry, item.name);
+      if (item.isDirectory()) copySupport(from, path.join(target, item.name), staged);
+      else if (item.isFile() && /\.tsx?$/.test(item.name) && !item.name.endsWith('.test.ts')) copySupport(from, target, staged);
+    }
+    return;
+  }
+  const destination = path.join(target, path.basename(entry));
+  if (destination === staged) return;
+  fs.mkdirSync(target, { recursive: true });
+  fs.copyFileSync(entry, destination);
 }
 
 /** Files larger than this beside a submission are not staged. */
