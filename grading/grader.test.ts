@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { grade } from './grader/grade';
 import { ensureBuilt, gradeFixture } from './grader/test-support';
 import { gradescopeResultsSchema } from './grader/results-schema';
 import { specIsInert } from './grader/feedback';
@@ -65,6 +66,17 @@ describe('grader: counter fixture', () => {
     const bad = await gradeFixture(path.join(folder, 'bad.ts'));
     expect(bad.loadError).toMatch(/does not compile/);
     expect(gradescopeResultsSchema.parse(JSON.parse(fs.readFileSync(path.join(bad.outDir, 'results.json'), 'utf8'))).score).toBe(0);
+  });
+});
+
+describe('grader: Raft', () => {
+  it('grades a lab notebook uploaded alone (its imports of ./types and ./notebook are staged)', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-notebook-'));
+    fs.copyFileSync(path.join(path.resolve(__dirname, '..'), 'labs', 'raft', 'raft.ipynb'), path.join(folder, 'raft.ipynb'));
+    const report = await grade({ submission: path.join(folder, 'raft.ipynb'), lab: 'raft', seeds: 1, jobs: 2, pages: false, outDir: path.join(folder, 'out') });
+    expect(report.loadError).toBeNull();
+    expect(report.results.score).toBe(100);
+    expect(report.results.tests.length).toBeGreaterThanOrEqual(40);
   });
 });
 
