@@ -58,6 +58,14 @@ describe('grader: counter fixture', () => {
     expect(report.results.tests[0]?.output).toMatch(/not implemented: Counter/);
   });
 
+  it('stops starting runs when the grading time budget is spent, and says so', async () => {
+    const submission = path.join(path.resolve(__dirname, '..'), 'grading', 'adversarial', 'counter', 'loop-forever.ts');
+    const report = await gradeFixture(submission, { jobs: 1, seeds: 1, pages: false, limits: { wallMsPerRun: 2000, totalWallMs: 1000 } });
+    expect(report.results.score).toBe(0);
+    expect(report.results.tests[0]?.output).toMatch(/took longer than 2 s of wall-clock time/);
+    expect(report.results.tests.slice(1).every((test) => /grading time budget of 1 s ran out/.test(test.output))).toBe(true);
+  });
+
   it('reports a submission that does not exist or does not compile, still writing results.json', async () => {
     const missing = await gradeFixture(path.join(fixture, 'nope.ts'));
     expect(missing.loadError).toMatch(/does not exist/);

@@ -21,6 +21,8 @@ export const limitsSchema = z
     memoryMb: z.number().int().min(64).max(8192).default(512),
     eventsMax: z.number().int().positive().max(50_000_000).default(20_000_000),
     startupWallMs: z.number().int().positive().max(600_000).default(20_000),
+    /** Wall-clock budget of the whole grading; runs not started by then fail as not run (Gradescope stops at 10 min). */
+    totalWallMs: z.number().int().positive().max(6 * 3600_000).default(480_000),
   })
   .strict();
 
@@ -33,7 +35,7 @@ export const gradingConfigSchema = z
     hidden: z.string().optional(),
     /** Public files or folders a submission may import beside itself (e.g. labs/raft), relative to this file. */
     support: z.array(z.string()).default([]),
-    limits: limitsSchema.default({ wallMsPerRun: 60_000, memoryMb: 512, eventsMax: 20_000_000, startupWallMs: 20_000 }),
+    limits: limitsSchema.default({ wallMsPerRun: 60_000, memoryMb: 512, eventsMax: 20_000_000, startupWallMs: 20_000, totalWallMs: 480_000 }),
   })
   .strict();
 

@@ -151,7 +151,7 @@ function configFor(options: GradeOptions, loaded: LoadedLab, root: string): Grad
       seeds: 5,
       seedBase: 5840,
       support: [],
-      limits: { wallMsPerRun: 60_000, memoryMb: 512, eventsMax: 20_000_000, startupWallMs: 20_000 },
+      limits: { wallMsPerRun: 60_000, memoryMb: 512, eventsMax: 20_000_000, startupWallMs: 20_000, totalWallMs: 480_000 },
       file,
     };
   }
@@ -275,6 +275,7 @@ async function runWithProgress(setup: SandboxSetup, assignments: readonly Assign
   const jobs = options.jobs ?? Math.max(1, os.availableParallelism());
   const result = await runPool(setup, assignments, {
     jobs,
+    deadline: Date.now() + setup.limits.totalWallMs,
     skip(assignment) {
       const skipped = failedTests.has(keyOf(assignment));
       if (skipped) bar?.increment(1, { failed: failedTests.size });

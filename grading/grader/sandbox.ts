@@ -21,6 +21,8 @@ export interface SandboxLimits {
   readonly eventsMax: number;
   /** Wall-clock ms a worker may take to start and load the submission. */
   readonly startupWallMs: number;
+  /** Wall-clock budget of the whole grading. */
+  readonly totalWallMs: number;
 }
 
 export interface SandboxSetup {
@@ -269,7 +271,11 @@ export interface PoolResult {
  * Runs `assignments` on `jobs` workers. `skip(assignment)` is asked before each run (a test
  * whose earlier seed failed need not run again); skipped runs produce no record.
  */
-export async function runPool(setup: SandboxSetup, assignments: readonly Assignment[], options: { jobs: number; skip: (assignment: Assignment) => boolean; onRecord: OnRecord }): Promise<PoolResult> {
+export async function runPool(
+  setup: SandboxSetup,
+  assignments: readonly Assignment[],
+  options: { jobs: number; skip: (assignment: Assignment) => boolean; onRecord: OnRecord; deadline: number },
+): Promise<PoolResult> {
   const queue = [...assignments];
   const records: RunRecord[] = [];
   let loadError: string | null = null;
@@ -279,6 +285,12 @@ export async function runPool(setup: SandboxSetup, assignments: readonly Assignm
       const assignment = queue.shift();
       if (assignment === undefined || loadError !== null) break;
       if (options.skip(assignment)) continue;
+      if (Date.now() > options.deadline) {
+        const record = enforcedFailure(assignment, setup, `not run: the grading time budget of ${setup.limits.totalWallMs / 1000} s ran out (earlier runs used it up; look for runs stopped at the wall-clock limit)`, '');
+        records.push(record);
+        options.onRecord(record);
+        continue;
+      }
       if (worker === null) {
         const started: Worker = new Worker(setup);
         const event = await started.next(setup.limits.startupWallMs, `loading your code took longer than ${setup.limits.startupWallMs / 1000} s of wall-clock time (an infinite loop at the top level?)`);
