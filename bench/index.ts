@@ -1,7 +1,8 @@
+import { gradingBenchmarks } from './grading.bench';
 import type { Benchmark } from './harness';
 import { linearizabilityBenchmarks } from './linearizability.bench';
 import { raftBenchmarks } from './raft.bench';
 import { runtimeBenchmarks } from './runtime.bench';
 
 /** Every benchmark `npm run bench` runs, in order. Each concern adds its own file. */
-export const benchmarks: Benchmark[] = [...runtimeBenchmarks, ...raftBenchmarks, ...linearizabilityBenchmarks];
+export const benchmarks: Benchmark[] = [...runtimeBenchmarks, ...raftBenchmarks, ...linearizabilityBenchmarks, ...gradingBenchmarks];
