@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import * as ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(__dirname, '..');
@@ -85,5 +86,23 @@ describe('Tidy: house rules', () => {
     const names = [...text.matchAll(/^\s{2}(\w+):/gm)].map((match) => match[1] as string);
     expect(names.length).toBeGreaterThan(5);
     expect(names.filter((name) => !name.endsWith('Max'))).toEqual([]);
+  });
+
+  it('Tidy: functions are 70 lines or fewer (src, labs, grading)', () => {
+    const files = [...sourceFiles('src'), ...sourceFiles('labs'), ...sourceFiles('grading')].filter((file) => !file.endsWith('.test.ts'));
+    const problems: string[] = [];
+    for (const file of files) {
+      const source = ts.createSourceFile(file, readFileSync(join(root, file), 'utf8'), ts.ScriptTarget.ES2022, true);
+      const visit = (node: ts.Node): void => {
+        if (ts.isFunctionLike(node) && 'body' in node && node.body !== undefined) {
+          const first = source.getLineAndCharacterOfPosition(node.getStart()).line;
+          const last = source.getLineAndCharacterOfPosition(node.getEnd()).line;
+          if (last - first + 1 > 70) problems.push(`${file}:${first + 1}: a function of ${last - first + 1} lines; split it (70 at most)`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    expect(problems).toEqual([]);
   });
 });

@@ -98,25 +98,7 @@ export class Incarnation implements TimerHost {
     const self = this;
     const host = this.host;
     const scheduler = new VirtualScheduler(this);
-    const persister: Persister = {
-      save(state, snapshot) {
-        self.check('persister.save');
-        const sizes = self.store.save(state, snapshot);
-        host.persisted(self, sizes.stateBytes, sizes.snapshotBytes);
-      },
-      readState: <T>() => self.store.readState<T>(),
-      readSnapshot: <T>() => self.store.readSnapshot<T>(),
-      stateSize: () => self.store.stateSize(),
-      snapshotSize: () => self.store.snapshotSize(),
-    };
-    const call$ = <R>(peer: string, method: string, args: unknown, options?: CallOptions) =>
-      new Observable<RpcResult<R>>((subscriber) => {
-        self.check(`call$('${peer}', '${method}')`);
-        return host.startCall(self, peer, method, args, options, (result) => {
-          subscriber.next(result as RpcResult<R>);
-          subscriber.complete();
-        });
-      });
+    const persister = this.buildPersister();
     return {
       id: this.nodeId,
       incarnation: this.number,
@@ -139,35 +121,13 @@ export class Incarnation implements TimerHost {
         if (typeof handler !== 'function') throw new UsageError(`node ${self.nodeId}: serve('${method}') needs a handler function`);
         self.handlers.set(method, handler);
       },
-      call: <R>(peer: string, method: string, args: unknown, options?: CallOptions) => {
-        self.check(`call('${peer}', '${method}')`);
-        host.markAsync();
-        return new Promise<RpcResult<R>>((resolve) => {
-          host.startCall(self, peer, method, args, options, (result) => {
-            host.markAsync();
-            resolve(result as RpcResult<R>);
-          });
-        });
-      },
-      call$,
+      call: <R>(peer: string, method: string, args: unknown, options?: CallOptions) => self.call<R>(peer, method, args, options),
+      call$: <R>(peer: string, method: string, args: unknown, options?: CallOptions) => self.call$<R>(peer, method, args, options),
       send: (peer, type, payload) => {
         self.check(`send('${peer}', '${type}')`);
         host.sendMessage(self, peer, type, payload);
       },
-      sleep: (ms) => {
-        self.check(`sleep(${ms})`);
-        if (!(ms >= 0) || !Number.isFinite(ms)) {
-          throw new UsageError(`node ${self.nodeId}: sleep(${ms}) needs a finite, non-negative number of ms`);
-        }
-        host.markAsync();
-        return new Promise<void>((resolve) => {
-          const handle = host.addTimer(self, ms, () => {
-            host.markAsync();
-            resolve();
-          }, true);
-          void handle;
-        });
-      },
+      sleep: (ms) => self.sleep(ms),
       log: (message) => {
         self.check('log()');
         host.traceLog(self, String(message));
@@ -181,5 +141,53 @@ export class Incarnation implements TimerHost {
         host.traceMetric(self, name, value);
       },
     };
+  }
+
+  private buildPersister(): Persister {
+    const store = this.store;
+    return {
+      save: (state, snapshot) => {
+        this.check('persister.save');
+        const sizes = store.save(state, snapshot);
+        this.host.persisted(this, sizes.stateBytes, sizes.snapshotBytes);
+      },
+      readState: <T>() => store.readState<T>(),
+      readSnapshot: <T>() => store.readSnapshot<T>(),
+      stateSize: () => store.stateSize(),
+      snapshotSize: () => store.snapshotSize(),
+    };
+  }
+
+  private call<R>(peer: string, method: string, args: unknown, options: CallOptions | undefined): Promise<RpcResult<R>> {
+    this.check(`call('${peer}', '${method}')`);
+    this.host.markAsync();
+    return new Promise<RpcResult<R>>((resolve) => {
+      this.host.startCall(this, peer, method, args, options, (result) => {
+        this.host.markAsync();
+        resolve(result as RpcResult<R>);
+      });
+    });
+  }
+
+  private call$<R>(peer: string, method: string, args: unknown, options: CallOptions | undefined): Observable<RpcResult<R>> {
+    return new Observable<RpcResult<R>>((subscriber) => {
+      this.check(`call$('${peer}', '${method}')`);
+      return this.host.startCall(this, peer, method, args, options, (result) => {
+        subscriber.next(result as RpcResult<R>);
+        subscriber.complete();
+      });
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    this.check(`sleep(${ms})`);
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new UsageError(`node ${this.nodeId}: sleep(${ms}) needs a finite, non-negative number of ms`);
+    this.host.markAsync();
+    return new Promise<void>((resolve) => {
+      this.host.addTimer(this, ms, () => {
+        this.host.markAsync();
+        resolve();
+      }, true);
+    });
   }
 }

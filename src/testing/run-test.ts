@@ -87,25 +87,35 @@ export async function runTest<I>(
   }
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (failure !== null) world.note(`FAILED (${failure.kind}): ${failure.message}`);
-  const outcome: TestOutcome = {
+  return { outcome: outcomeOf(lab, test, world, { seed, wallMs, ops, failure, log }), world, failure };
+}
+
+/** The outcome record of a finished run, read off the world. */
+function outcomeOf<I>(
+  lab: Lab<I>,
+  test: LabTest<I>,
+  world: World,
+  run: { seed: number; wallMs: number; ops: number; failure: TestFailure | null; log: readonly string[] },
+): TestOutcome {
+  const failure = run.failure;
+  return {
     lab: lab.name,
     name: test.name,
     part: test.part,
-    seed,
+    seed: run.seed,
     passed: failure === null,
     kind: failure === null ? 'pass' : failure.kind,
     virtualMs: world.nowMs(),
-    wallMs,
+    wallMs: run.wallMs,
     peers: world.nodeIds.length,
     rpcs: world.stats.rpcsTotal,
     bytes: world.stats.bytesTotal,
-    ops,
+    ops: run.ops,
     traceHash: world.trace.hash(),
     events: world.trace.length,
     ...(failure === null ? {} : { failure: failure.message, failureAtMs: failure.atMs }),
-    log,
+    log: run.log,
   };
-  return { outcome, world, failure };
 }
 
 function tooSlow<I>(test: LabTest<I>, world: World): TestFailure {
