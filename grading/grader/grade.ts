@@ -67,7 +67,7 @@ export class GradeSetupError extends Error {
 const gradingSummaryLinesMax = 40;
 
 export async function grade(options: GradeOptions): Promise<GradeReport> {
-  const started = Date.now();
+  const started = Date.now(); // wall-clock-ok (outside any world: a budget or a report of grading time)
   const outDir = path.resolve(options.outDir ?? 'grading-output');
   fs.mkdirSync(outDir, { recursive: true });
   const root = packageRoot();
@@ -125,7 +125,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
     const table = partTable(all, loaded.lab.parts);
     const failures = failureLines(all);
     const summary = [table, ...(failures.length > 0 ? ['', 'Failed tests:', ...failures.slice(0, gradingSummaryLinesMax)] : [])].join('\n');
-    const wallMs = Date.now() - started;
+    const wallMs = Date.now() - started; // wall-clock-ok (outside any world: a budget or a report of grading time)
     const results = gradescopeResults(all, { summary, executionMs: wallMs, replay, extra });
     writeResults(outDir, results);
     if (options.progress === true) process.stderr.write(`${summary}\n\nresults: ${path.join(outDir, 'results.json')}\n`);
@@ -275,7 +275,7 @@ async function runWithProgress(setup: SandboxSetup, assignments: readonly Assign
   const jobs = options.jobs ?? Math.max(1, os.availableParallelism());
   const result = await runPool(setup, assignments, {
     jobs,
-    deadline: Date.now() + setup.limits.totalWallMs,
+    deadline: Date.now() + setup.limits.totalWallMs, // wall-clock-ok (outside any world: a budget or a report of grading time)
     skip(assignment) {
       const skipped = failedTests.has(keyOf(assignment));
       if (skipped) bar?.increment(1, { failed: failedTests.size });
@@ -295,7 +295,7 @@ function writeResults(outDir: string, results: GradescopeResults): void {
 }
 
 function finishUnloadable(outDir: string, plan: readonly TestPlan[], config: GradingConfig, message: string, started: number, extra: Record<string, unknown>, options: GradeOptions): GradeReport {
-  const wallMs = Date.now() - started;
+  const wallMs = Date.now() - started; // wall-clock-ok (outside any world: a budget or a report of grading time)
   const results = unloadableResults(plan, config.parts, message, wallMs, extra);
   writeResults(outDir, results);
   if (options.progress === true) process.stderr.write(`${message}\n\nscore 0; results: ${path.join(outDir, 'results.json')}\n`);

@@ -285,7 +285,7 @@ export async function runPool(
       const assignment = queue.shift();
       if (assignment === undefined || loadError !== null) break;
       if (options.skip(assignment)) continue;
-      if (Date.now() > options.deadline) {
+      if (Date.now() > options.deadline) { // wall-clock-ok (outside any world: a budget or a report of grading time)
         const record = enforcedFailure(assignment, setup, `not run: the grading time budget of ${setup.limits.totalWallMs / 1000} s ran out (earlier runs used it up; look for runs stopped at the wall-clock limit)`, '');
         records.push(record);
         options.onRecord(record);

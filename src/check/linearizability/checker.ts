@@ -102,7 +102,7 @@ export function checkLinearizability(model: AnyModel, history: readonly Operatio
   history.forEach((operation, index) => {
     if (operation.id !== index) throw new RangeError(`history[${index}] has id ${operation.id}; ids must be 0..n-1 in order: build histories with historyOf() or renumber().`);
   });
-  const clock = options.clock ?? (() => performance.now());
+  const clock = options.clock ?? (() => performance.now()); // wall-clock-ok (the checker's own time budget, never inside a world)
   const started = clock();
   const budget: SearchBudget = {
     deadlineMs: started + (options.timeoutMs ?? checkTimeoutMsDefault),
