@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { InitMessage, RunMessage, WireGraph, WireLabSource, WireOutcome, WirePlot } from './protocol';
 import { verifyLine } from './protocol';
+import { crashOutcome } from '../../src/testing/run-test';
 
 export interface SandboxLimits {
   /** Wall-clock ms one (test, seed) run may take before its worker is killed. */
@@ -345,24 +346,7 @@ function enforcedFailure(assignment: Assignment, setup: SandboxSetup, reason: st
   void setup;
   return {
     assignment,
-    outcome: {
-      lab: '',
-      name: assignment.test,
-      part: assignment.part,
-      seed: assignment.seed,
-      passed: false,
-      kind: 'crash',
-      virtualMs: 0,
-      wallMs: 0,
-      peers: 0,
-      rpcs: 0,
-      bytes: 0,
-      ops: 0,
-      traceHash: '00000000',
-      events: 0,
-      failure: reason,
-      log: [],
-    },
+    outcome: { ...crashOutcome({ lab: '', name: assignment.test, part: assignment.part, seed: assignment.seed, failure: reason, traceHash: '00000000' }), log: [] },
     plots: [],
     enforced: reason,
     output: tail,

@@ -3,7 +3,7 @@
  */
 export { TestFailure, ImplementationError } from './lab';
 export type { Lab, LabTest, TestContext, FailureKind } from './lab';
-export { runTest } from './run-test';
+export { runTest, crashOutcome } from './run-test';
 export type { TestOutcome, RunTestOptions } from './run-test';
 export { runTests, selectTests, seedRange, SelectionError } from './sweep';
 export type { SweepOptions, TestSelection } from './sweep';

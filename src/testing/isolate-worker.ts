@@ -7,7 +7,7 @@ import type { Lab } from './lab';
 import { loadLabSource } from './lab-source';
 import { evaluateImplementation, ImplementationLoadError, implementationFor, type CompiledImplementation } from './load-impl';
 import { describeError, withExitGuard } from './module-graph';
-import { runTest, type TestOutcome } from './run-test';
+import { crashOutcome, runTest, type TestOutcome } from './run-test';
 import type { ParentMessage, WorkerMessage } from './isolate';
 
 let lab: Lab<unknown> | null = null;
@@ -47,25 +47,14 @@ async function handle(message: ParentMessage): Promise<void> {
     const impl = implementationFor(lab, { file: compiled.file, exports: await evaluateImplementation(compiled) });
     outcome = (await withExitGuard(() => runTest(current, test, impl, message.seed))).outcome;
   } catch (error) {
-    outcome = {
+    outcome = crashOutcome({
       lab: lab.name,
       name: test.name,
       part: test.part,
       seed: message.seed,
-      passed: false,
-      kind: 'crash',
-      virtualMs: 0,
-      wallMs: 0,
-      peers: 0,
-      rpcs: 0,
-      bytes: 0,
-      ops: 0,
-      traceHash: '',
-      events: 0,
       failure: `the implementation could not be loaded for this run: ${describeError(error)}`,
       failureAtMs: 0,
-      log: [],
-    };
+    });
   }
   send({ type: 'outcome', id: message.id, outcome });
 }

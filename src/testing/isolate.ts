@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import type { LabSource } from './lab-source';
 import { ImplementationLoadError, displayPath, type CompiledImplementation, type LoadProblem } from './load-impl';
 import { packageRoot, runningFromSource } from './package-root';
-import type { TestOutcome } from './run-test';
+import { crashOutcome, type TestOutcome } from './run-test';
 
 export type ParentMessage =
   | { readonly type: 'init'; readonly lab: LabSource; readonly impl: CompiledImplementation }
@@ -132,24 +132,7 @@ function deathOutcome(labName: string, run: PlannedRun, result: Exclude<RunResul
     result.kind === 'timeout'
       ? `the test ran longer than ${wallMsMax / 1000} s of wall-clock time and was stopped: is some code looping without ever yielding (a while loop with no await, a handler that never returns)?`
       : `the test process died (${result.signal === null ? `exit code ${String(result.code)}` : `signal ${result.signal}`}) while the test ran: does the implementation call process.exit, or run out of memory?`;
-  return {
-    lab: labName,
-    name: run.test,
-    part: run.part,
-    seed: run.seed,
-    passed: false,
-    kind: 'crash',
-    virtualMs: 0,
-    wallMs: result.wallMs,
-    peers: 0,
-    rpcs: 0,
-    bytes: 0,
-    ops: 0,
-    traceHash: '',
-    events: 0,
-    failure,
-    log: [],
-  };
+  return crashOutcome({ lab: labName, name: run.test, part: run.part, seed: run.seed, failure, wallMs: result.wallMs });
 }
 
 /** The worker entry point and node flags to start it with (tsx when running from sources). */

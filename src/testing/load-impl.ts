@@ -118,7 +118,7 @@ export function compileImplementation(file: string, options: LoadOptions = {}): 
   if (!fs.existsSync(absolute) || !fs.statSync(absolute).isFile()) {
     throw new ImplementationLoadError(
       'missing',
-      `${displayPath(absolute)} does not exist (or is not a file). Give --impl the path of your .ts module or lab notebook (.ipynb), relative to the current folder ${process.cwd()}.`,
+      `${displayPath(absolute)} does not exist (or is not a file). Give the path of your .ts module or lab notebook (.ipynb), relative to the current folder ${process.cwd()}.`,
     );
   }
   const ts = typescript();

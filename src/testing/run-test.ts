@@ -118,6 +118,41 @@ function outcomeOf<I>(
   };
 }
 
+/**
+ * The outcome of a run that never produced one of its own: the implementation could not be
+ * loaded, its process died or timed out, or the grader rejected what it reported.
+ */
+export function crashOutcome(run: {
+  readonly lab: string;
+  readonly name: string;
+  readonly part: string;
+  readonly seed: number;
+  readonly failure: string;
+  readonly wallMs?: number;
+  readonly traceHash?: string;
+  readonly failureAtMs?: number;
+}): TestOutcome {
+  return {
+    lab: run.lab,
+    name: run.name,
+    part: run.part,
+    seed: run.seed,
+    passed: false,
+    kind: 'crash',
+    virtualMs: 0,
+    wallMs: run.wallMs ?? 0,
+    peers: 0,
+    rpcs: 0,
+    bytes: 0,
+    ops: 0,
+    traceHash: run.traceHash ?? '',
+    events: 0,
+    failure: run.failure,
+    ...(run.failureAtMs === undefined ? {} : { failureAtMs: run.failureAtMs }),
+    log: [],
+  };
+}
+
 function tooSlow<I>(test: LabTest<I>, world: World): TestFailure {
   return new TestFailure('liveness', `test took longer than ${test.virtualMsMax / 1000} s of virtual time`, world.nowMs());
 }
