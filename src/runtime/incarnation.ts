@@ -32,7 +32,6 @@ export interface IncarnationHost {
   traceLog(owner: Incarnation, message: string): void;
   traceRole(owner: Incarnation, role: string, term: number): void;
   traceMetric(owner: Incarnation, name: string, value: number): void;
-  markAsync(): void;
 }
 
 /**
@@ -160,12 +159,8 @@ export class Incarnation implements TimerHost {
 
   private call<R>(peer: string, method: string, args: unknown, options: CallOptions | undefined): Promise<RpcResult<R>> {
     this.check(`call('${peer}', '${method}')`);
-    this.host.markAsync();
     return new Promise<RpcResult<R>>((resolve) => {
-      this.host.startCall(this, peer, method, args, options, (result) => {
-        this.host.markAsync();
-        resolve(result as RpcResult<R>);
-      });
+      this.host.startCall(this, peer, method, args, options, (result) => resolve(result as RpcResult<R>));
     });
   }
 
@@ -182,12 +177,8 @@ export class Incarnation implements TimerHost {
   private sleep(ms: number): Promise<void> {
     this.check(`sleep(${ms})`);
     if (!(ms >= 0) || !Number.isFinite(ms)) throw new UsageError(`node ${this.nodeId}: sleep(${ms}) needs a finite, non-negative number of ms`);
-    this.host.markAsync();
     return new Promise<void>((resolve) => {
-      this.host.addTimer(this, ms, () => {
-        this.host.markAsync();
-        resolve();
-      }, true);
+      this.host.addTimer(this, ms, resolve, true);
     });
   }
 }

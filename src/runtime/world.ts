@@ -360,10 +360,6 @@ export class World implements IncarnationHost {
 
   // ----- IncarnationHost: services for node contexts ----------------------------------------
 
-  markAsync(): void {
-    this.drainNeeded = true;
-  }
-
   addTimer(owner: Incarnation, delayMs: number, fire: () => void, traced: boolean): TimerHandle {
     if (!(delayMs >= 0) || !Number.isFinite(delayMs)) throw new UsageError(`node ${owner.nodeId}: timer delay must be finite and non-negative, got ${delayMs}`);
     const timer = this.nextTimer++;
@@ -558,7 +554,6 @@ export class World implements IncarnationHost {
         }),
       );
     } else if (isThenable(result)) {
-      this.drainNeeded = true;
       result.then((value) => this.sendReply(record, envelope, target, value), fail);
     } else {
       this.sendReply(record, envelope, target, result);
@@ -639,7 +634,6 @@ export class World implements IncarnationHost {
     try {
       const result = withRxjsRedirect((error) => this.nodeError(incarnation, where, error, true), body);
       if (isThenable(result)) {
-        this.drainNeeded = true;
         if (where === 'construction' || where === 'timer' || where.startsWith('message') || where.startsWith('reply to')) {
           result.then(undefined, (error: unknown) => this.nodeError(incarnation, where, error, true));
         }
