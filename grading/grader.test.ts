@@ -79,8 +79,9 @@ describe('grader: counter fixture', () => {
 
 describe('grader: Raft', () => {
   it('grades a lab notebook uploaded alone (its imports of ./types and ./notebook are staged)', async () => {
+    // The instructor notebook: the student one (labs/raft/raft.ipynb) with the solutions in.
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-notebook-'));
-    fs.copyFileSync(path.join(path.resolve(__dirname, '..'), 'labs', 'raft', 'raft.ipynb'), path.join(folder, 'raft.ipynb'));
+    fs.copyFileSync(path.join(path.resolve(__dirname, '..'), 'grading', 'solutions', 'raft', 'raft.ipynb'), path.join(folder, 'raft.ipynb'));
     const report = await grade({ submission: path.join(folder, 'raft.ipynb'), lab: 'raft', seeds: 1, jobs: 2, pages: false, outDir: path.join(folder, 'out') });
     expect(report.loadError).toBeNull();
     expect(report.results.score).toBe(100);

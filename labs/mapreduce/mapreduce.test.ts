@@ -8,7 +8,6 @@ import { mapreduceLab } from './lab';
 import * as skeleton from './mapreduce';
 import { runSequential } from './sequential';
 import { ihash } from './types';
-import { buildMapreduceNotebook, mapreduceNotebookUpToDate } from '../../scripts/build-mapreduce-notebook';
 
 const testNamed = (name: string) => {
   const test = mapreduceLab.tests.find((candidate) => candidate.name === name);
@@ -75,21 +74,5 @@ describe('MapReduce lab: parts', () => {
     fs.rename('tmp', 'out');
     expect(fs.read('out')).toBe('complete');
     expect(fs.has('tmp')).toBe(false);
-  });
-});
-
-describe('MapReduce lab: the notebook', () => {
-  it('Lab notebook: mapreduce.ipynb is up to date with the reference (rebuild: npx tsx scripts/build-mapreduce-notebook.ts)', () => {
-    expect(mapreduceNotebookUpToDate()).toBe(true);
-  });
-
-  it('Lab notebook: code cells carry the reference between BEGIN/END SOLUTION markers; test cells are marked', () => {
-    const notebook = JSON.parse(buildMapreduceNotebook()) as { metadata: { kernelspec: unknown }; cells: Array<{ cell_type: string; source: string[]; outputs?: unknown[] }> };
-    expect(notebook.metadata.kernelspec).toEqual({ name: 'tslab', display_name: 'TypeScript', language: 'typescript' });
-    const code = notebook.cells.filter((cell) => cell.cell_type === 'code').map((cell) => cell.source.join(''));
-    expect(code.filter((text) => text.includes('// BEGIN SOLUTION')).length).toBeGreaterThanOrEqual(3);
-    expect(code.filter((text) => text.startsWith('// distlab: test')).length).toBe(2);
-    expect(code.some((text) => text.includes('class Coordinator implements CoordinatorNode'))).toBe(true);
-    expect(notebook.cells.every((cell) => (cell.outputs ?? []).length === 0)).toBe(true);
   });
 });

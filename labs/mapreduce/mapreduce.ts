@@ -1,5 +1,6 @@
 /**
- * Lab 1: MapReduce. Your code goes here (or in the lab notebook, mapreduce.ipynb).
+ * Lab 1: MapReduce. Your code goes here (or in the lab notebook, mapreduce.ipynb, whose code
+ * cells start as the `// notebook: NAME` parts of this file).
  *
  * Write a coordinator and a worker that run on distlab's simulated cluster:
  *   - `Coordinator`: hands out map tasks (one per input file), then reduce tasks (nReduce of
@@ -24,9 +25,11 @@ import {
 export { ihash };
 export type { KeyValue };
 
+// notebook: rpc
 // Define your RPC argument and reply types here, e.g.
-//   export type TaskReply = { kind: 'map'; task: number; file: string; nReduce: number } | ...
+//   type TaskReply = { kind: 'map'; task: number; file: string; nReduce: number } | ...
 
+// notebook: coordinator
 export class Coordinator implements CoordinatorNode {
   constructor(
     private readonly ctx: NodeContext,
@@ -45,6 +48,7 @@ export class Coordinator implements CoordinatorNode {
   }
 }
 
+// notebook: worker
 export class Worker implements WorkerNode {
   constructor(
     private readonly ctx: NodeContext,

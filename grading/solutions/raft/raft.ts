@@ -2,8 +2,9 @@
  * Reference Raft for distlab's Raft lab (parts 3A-3D): Figure 2 of the extended Raft paper,
  * fast log backup (XTerm/XIndex/XLen) and snapshots (InstallSnapshot, whole snapshot in one RPC).
  *
- * ONE SOURCE OF TRUTH. scripts/build-raft-notebook.ts splits this file at its `// notebook:`
- * markers into the code cells of labs/raft/raft.ipynb, and strips every
+ * ONE SOURCE OF TRUTH. `npm run notebooks` (raft.notebook.md beside this file) splits this file at
+ * its `// notebook:` markers into the code cells of labs/raft/raft.ipynb (and of the instructor
+ * notebook raft.ipynb here), and strips every
  * `// BEGIN SOLUTION` ... `// END SOLUTION` region to produce the student skeleton
  * labs/raft/raft.ts. So: code outside a region must still compile and run once every region is
  * removed (each function declares its defaults first, the region computes, the return comes after).

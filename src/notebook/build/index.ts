@@ -1,0 +1,7 @@
+/** The one notebook builder: markdown sources with ```ts cells and includes -> .ipynb files. */
+export { parseNotebookSource, NotebookSourceError } from './source';
+export type { DraftCell, FrontMatter, NotebookSource, SkeletonTarget } from './source';
+export { namedRegion, namedRegions, stripSolutions, hasSolutionRegion, withoutImports } from './regions';
+export type { Region } from './regions';
+export { allBuildOutputs, buildSource, notebookFromCells, notebookSources, notebookText, skeletonText, staleOutputs, writeOutputs } from './build';
+export type { BuildOutput } from './build';
