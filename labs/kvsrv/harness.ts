@@ -1,0 +1,282 @@
+/**
+ * The kvsrv tester (the Go lab's kvsrv1 test_test.go plus kvtest1's clerk wrapper, in virtual
+ * time): it builds the server and the client nodes, records every Get, Put, Acquire and Release
+ * a test makes as a client operation in the trace, and checks what came back.
+ *
+ * A test body runs as tester code inside the world (`world.sleep` moves virtual time), so the
+ * Go tests' goroutines are concurrent async functions here. Every failure is a TestFailure: one
+ * sentence naming the client, the operation and the virtual time.
+ */
+import type { NodeContext, World } from 'distlab';
+import { TestFailure, type FailureKind, type LabTest, type TestContext } from 'distlab/testing';
+import type { GetReply, KVClerk, KVLock, KvsrvImplementation, PutErr } from './types';
+
+/** The course's per-test limit (120 s), in virtual ms. */
+export const kvTestVirtualMsMax = 120_000;
+/** The server's node id. */
+export const serverId = 'server';
+/**
+ * One-way latency of every message: 1-5 ms, drawn per message (a LAN's order of magnitude).
+ * Some latency is needed so that concurrent clients interleave and time moves while a client
+ * loops over Get and Put. It also sets how many operations a timed test makes: the Go tests
+ * run in one process at tens of microseconds per RPC and make far more, which their Porcupine
+ * (in Go) checks in its 10 s; at 1-5 ms, TestPutConcurrentReliable makes about 1,700, which
+ * distlab's checker decides in well under a second.
+ */
+export const kvLatency = { msMin: 1, msMax: 5 } as const;
+/** TestMemPutManyClientsReliable's latency: its 20,000 sequential Puts must fit in the 120 s limit. */
+export const kvLatencyFast = { msMin: 0.1, msMax: 1 } as const;
+/**
+ * Events one test may run: about 5x what the reference needs in the busiest public test. A
+ * clerk or lock that retries without pause at one virtual instant is stopped here, with a clear
+ * verdict, within seconds of CPU.
+ */
+export const kvEventsMax = 2_000_000;
+
+export type KvTest = LabTest<KvsrvImplementation>;
+
+/** After a client phase ends, each client must finish its current round within this long. */
+const clientFinishMsMax = 30_000;
+const clientPollMs = 10;
+
+/** World options of a kvsrv test. */
+export function kvWorld(options: {
+  readonly unreliable: boolean;
+  readonly duplicateProbability?: number;
+  readonly longReordering?: boolean;
+  readonly latency?: { readonly msMin: number; readonly msMax: number };
+}): KvTest['world'] {
+  return {
+    network: {
+      reliable: !options.unreliable,
+      latency: options.latency ?? kvLatency,
+      ...(options.duplicateProbability === undefined ? {} : { duplicateProbability: options.duplicateProbability }),
+      ...(options.longReordering === undefined ? {} : { longReordering: options.longReordering }),
+    },
+    eventsMax: kvEventsMax,
+  };
+}
+
+/** What the tester keeps for one client node. */
+interface ClientNode {
+  readonly clerk: KVClerk;
+  readonly ctx: NodeContext;
+}
+
+/** A Get or Put input as it goes into the history (the kv-versioned model's input). */
+export type KvInput =
+  | { readonly kind: 'get'; readonly key: string }
+  | { readonly kind: 'put'; readonly key: string; readonly value: string; readonly version: number };
+/** An Acquire or Release as it goes into the trace (read by the lock invariant). */
+export type LockInput = { readonly kind: 'acquire' | 'release'; readonly lock: string };
+
+const putErrs: readonly string[] = ['OK', 'ErrNoKey', 'ErrVersion', 'ErrMaybe'];
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+}
+
+/** Shows a value short in failure messages. */
+export function shown(value: string): string {
+  return value.length > 24 ? `${JSON.stringify(value.slice(0, 16))}…(${value.length} chars)` : JSON.stringify(value);
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(3)} s`;
+}
+
+/**
+ * The tester's handle on one client node: Get and Put through the student's Clerk, recorded
+ * in the trace and checked for shape; `lock(name)` builds the student's Lock on this client.
+ */
+export class KvClient {
+  constructor(
+    private readonly tester: KvTester,
+    readonly id: string,
+  ) {}
+
+  private node(): ClientNode {
+    const node = this.tester.world.node<ClientNode>(this.id);
+    if (node === null) return this.tester.fail('crash', `client ${this.id} is down; the tester cannot use its clerk`);
+    return node;
+  }
+
+  async get(key: string): Promise<GetReply> {
+    const operation = this.tester.world.invoke(this.id, { kind: 'get', key } satisfies KvInput);
+    const reply = await this.tester.guard(this.id, `Clerk.get(${shown(key)})`, () => this.node().clerk.get(key));
+    if (reply === null || typeof reply !== 'object' || typeof reply.value !== 'string' || !Number.isInteger(reply.version) || (reply.err !== 'OK' && reply.err !== 'ErrNoKey')) {
+      this.tester.fail('crash', `Clerk.get(${shown(key)}) on client ${this.id} returned ${JSON.stringify(reply)}; it must return { value: string, version: number, err: 'OK' | 'ErrNoKey' }`);
+    }
+    operation.complete({ value: reply.value, version: reply.version, err: reply.err });
+    return reply;
+  }
+
+  async put(key: string, value: string, version: number): Promise<PutErr> {
+    const operation = this.tester.world.invoke(this.id, { kind: 'put', key, value, version } satisfies KvInput);
+    const err = await this.tester.guard(this.id, `Clerk.put(${shown(key)}, ${shown(value)}, ${version})`, () => this.node().clerk.put(key, value, version));
+    if (!putErrs.includes(err)) {
+      this.tester.fail('crash', `Clerk.put(${shown(key)}, …, ${version}) on client ${this.id} returned ${JSON.stringify(err)}; it must return 'OK', 'ErrNoKey', 'ErrVersion' or 'ErrMaybe'`);
+    }
+    operation.complete(err);
+    return err;
+  }
+
+  /** The student's Lock on lock key `name`, built on this client's clerk; acquire/release are recorded. */
+  lock(name: string): TestedLock {
+    const node = this.node();
+    const lock = this.tester.guardSync(this.id, `new Lock(ctx, { clerk, name: ${shown(name)} })`, () => new this.tester.impl.Lock(node.ctx, { clerk: node.clerk, name }));
+    return new TestedLock(this.tester, this.id, name, lock);
+  }
+}
+
+/** A student Lock as the tester drives it: each acquire and release is a client operation in the trace. */
+export class TestedLock {
+  constructor(
+    private readonly tester: KvTester,
+    readonly client: string,
+    readonly name: string,
+    private readonly lock: KVLock,
+  ) {}
+
+  async acquire(): Promise<void> {
+    await this.run('acquire', () => this.lock.acquire());
+  }
+
+  async release(): Promise<void> {
+    await this.run('release', () => this.lock.release());
+  }
+
+  private async run(kind: 'acquire' | 'release', body: () => Promise<void>): Promise<void> {
+    const operation = this.tester.world.invoke(this.client, { kind, lock: this.name } satisfies LockInput);
+    await this.tester.guard(this.client, `Lock.${kind}() of lock ${shown(this.name)}`, body);
+    operation.complete('OK');
+  }
+}
+
+export class KvTester {
+  readonly world: World;
+  readonly impl: KvsrvImplementation;
+  readonly clients: KvClient[] = [];
+  /** The first failure seen outside the test body (concurrent client tasks). */
+  failure: TestFailure | null = null;
+  /** Calls into student code that have not returned yet, by client: what and since when. */
+  readonly pending = new Map<string, { readonly what: string; readonly sinceMs: number }>();
+
+  constructor(readonly t: TestContext<KvsrvImplementation>) {
+    this.world = t.world;
+    this.impl = t.impl;
+    this.world.addNode(serverId, (ctx) => new this.impl.KVServer(ctx));
+  }
+
+  now(): number {
+    return this.world.nowMs();
+  }
+
+  sleep(ms: number): Promise<void> {
+    return this.world.sleep(ms);
+  }
+
+  failureAt(kind: FailureKind, message: string): TestFailure {
+    return new TestFailure(kind, `${message} (at ${seconds(this.now())})`, this.now());
+  }
+
+  fail(kind: FailureKind, message: string): never {
+    throw this.failureAt(kind, message);
+  }
+
+  /** Adds a client node with a fresh Clerk (Go: MakeClerk) and returns the tester's handle. */
+  makeClient(): KvClient {
+    const id = `c${this.clients.length}`;
+    this.world.addNode(id, (ctx): ClientNode => ({ clerk: new this.impl.Clerk(ctx, { server: serverId }), ctx }));
+    const client = new KvClient(this, id);
+    this.clients.push(client);
+    return client;
+  }
+
+  /** Awaits a call into student code; a throw becomes a failure naming the client and the call. */
+  async guard<T>(client: string, what: string, body: () => Promise<T>): Promise<T> {
+    this.pending.set(client, { what, sinceMs: this.now() });
+    try {
+      return await body();
+    } catch (error) {
+      if (error instanceof TestFailure) throw error;
+      this.fail('crash', `${what} on client ${client} threw ${messageOf(error)}`);
+    } finally {
+      this.pending.delete(client);
+    }
+  }
+
+  /** The calls still waiting, as a clause for liveness failures ("" when none). */
+  stuck(): string {
+    const waiting = [...this.pending].map(([client, call]) => `${call.what} on client ${client} has not returned since ${seconds(call.sinceMs)}`);
+    if (waiting.length === 0) return '';
+    return `: ${waiting.slice(0, 3).join('; ')}${waiting.length > 3 ? ` (and ${waiting.length - 3} more)` : ''}`;
+  }
+
+  /**
+   * Go's SpawnClientsAndWait: `count` new clients run `body` concurrently for `durationMs`
+   * (`done()` turns true then); each must finish its current round within `finishMsMax` after.
+   * Resolves to the bodies' results in client order.
+   */
+  async spawnClientsAndWait<R>(count: number, durationMs: number, body: (me: number, client: KvClient, done: () => boolean) => Promise<R>): Promise<R[]> {
+    const clients = Array.from({ length: count }, () => this.makeClient());
+    const results: Array<R | undefined> = new Array(count);
+    let running = count;
+    let stop = false;
+    clients.forEach((client, me) => {
+      void this.go(async () => {
+        results[me] = await body(me, client, () => stop);
+      }).finally(() => running--);
+    });
+    await this.sleep(durationMs);
+    stop = true;
+    const deadline = this.now() + clientFinishMsMax;
+    while (running > 0 && this.failure === null && this.now() < deadline) await this.sleep(clientPollMs);
+    if (this.failure !== null) throw this.failure;
+    if (running > 0) this.fail('liveness', `${running} of ${count} clients did not finish within ${clientFinishMsMax / 1000} s after the test's ${durationMs / 1000} s${this.stuck()}`);
+    return results as R[];
+  }
+
+  guardSync<T>(client: string, what: string, body: () => T): T {
+    try {
+      return body();
+    } catch (error) {
+      this.fail('crash', `${what} on client ${client} threw ${messageOf(error)}`);
+    }
+  }
+
+  /** Records a failure seen outside the test body; the test ends with the first one. */
+  record(failure: TestFailure): void {
+    if (this.failure === null) this.failure = failure;
+  }
+
+  /** Runs a concurrent tester task (a Go goroutine); its failure ends the test. Never rejects. */
+  go(task: () => Promise<void>): Promise<void> {
+    return task().catch((error: unknown) => this.record(error instanceof TestFailure ? error : this.failureAt('crash', `the tester stopped on an unexpected error: ${messageOf(error)}`)));
+  }
+}
+
+/**
+ * Runs a kvsrv test body inside the world: builds the tester, runs `body` as tester code in
+ * virtual time, and ends at the first failure (from the body or a concurrent client task) or
+ * when the body returns.
+ */
+export async function runKvTest(t: TestContext<KvsrvImplementation>, body: (h: KvTester) => Promise<void>): Promise<KvTester> {
+  const h = new KvTester(t);
+  let finished = false;
+  let thrown: unknown = null;
+  t.world.spawn(t.test.name, async () => {
+    try {
+      await body(h);
+    } catch (error) {
+      thrown = error;
+    } finally {
+      finished = true;
+    }
+  });
+  const done = await t.runUntil(() => finished || h.failure !== null, Math.max(0, t.test.virtualMsMax - t.world.nowMs()));
+  if (h.failure !== null) throw h.failure;
+  if (thrown !== null) throw thrown instanceof TestFailure ? thrown : h.failureAt('crash', `the tester stopped on an unexpected error: ${messageOf(thrown)}`);
+  if (!done) h.fail('liveness', `test took longer than ${t.test.virtualMsMax / 1000} s of virtual time${h.stuck()}`);
+  return h;
+}

@@ -1,0 +1,203 @@
+/**
+ * The kvsrv lab's plots, pure functions of the trace:
+ *   - putTimelineSpec: per client, each Put as a bar from call to return coloured by what it
+ *     returned (OK, ErrVersion, ErrNoKey, ErrMaybe), with a mark per RPC attempt (lost or answered);
+ *   - lockOwnershipSpec: per client, the stretches during which it held each lock, with any
+ *     overlap (two holders at once) highlighted in red;
+ *   - the linearizability history picture (distlab/plot's historySpec) of the Gets and Puts.
+ */
+import type { TraceEvent, World } from 'distlab';
+import { historySpec, type VegaLiteSpec } from 'distlab/plot';
+import type { TestFailure } from 'distlab/testing';
+import { checkKvHistory, kvOperations } from './history';
+import { overlaps, ownerships } from './lock-ownership';
+
+/** Colours of what a Put returned, and of a lost attempt. */
+export const putOutcomeColors: Readonly<Record<string, string>> = {
+  OK: '#54a24b',
+  ErrVersion: '#f58518',
+  ErrNoKey: '#4c78a8',
+  ErrMaybe: '#b279a2',
+  lost: '#d62728',
+  answered: '#333333',
+};
+const overlapColor = '#e31a1c';
+/** Puts drawn at most; a longer run is cut to its last ones (an unreadable plot helps nobody). */
+export const putsDrawnMax = 300;
+/** Budget of the history picture's linearizability check, in wall ms. */
+const pictureCheckMs = 2000;
+
+export interface TimeWindowOptions {
+  readonly fromMs?: number;
+  readonly toMs?: number;
+  readonly title?: string;
+  readonly width?: number;
+}
+
+interface PutRow {
+  client: string;
+  startMs: number;
+  endMs: number;
+  outcome: string;
+  description: string;
+  attempts: number;
+}
+
+interface AttemptRow {
+  client: string;
+  sentMs: number;
+  endMs: number;
+  outcome: 'lost' | 'answered';
+  reason: string;
+}
+
+/** Put operations (from client.invoke/return) and every RPC their clients sent while a Put was open. */
+export function putRows(events: readonly TraceEvent[]): { puts: PutRow[]; attempts: AttemptRow[] } {
+  const open = new Map<string, { startMs: number; description: string; attempts: AttemptRow[] }>();
+  const sent = new Map<number, number>();
+  const puts: PutRow[] = [];
+  const attempts: AttemptRow[] = [];
+  for (const event of events) {
+    if (event.type === 'client.invoke') {
+      const input = event.input as { kind?: string; key?: string; value?: string; version?: number };
+      if (input?.kind === 'put') open.set(event.client, { startMs: event.atMs, description: `put(${JSON.stringify(input.key)}, ${shortValue(input.value ?? '')}, v${input.version})`, attempts: [] });
+    } else if (event.type === 'client.return') {
+      const put = open.get(event.client);
+      if (put === undefined) continue;
+      open.delete(event.client);
+      const outcome = event.known ? String(event.output) : 'unknown';
+      puts.push({ client: event.client, startMs: put.startMs, endMs: event.atMs, outcome, description: `${put.description} -> ${outcome}`, attempts: put.attempts.length });
+      attempts.push(...put.attempts);
+    } else if (event.type === 'net.send' && event.kind === 'request' && event.call !== undefined) {
+      sent.set(event.call, event.atMs);
+    } else if (event.type === 'rpc.end') {
+      const put = open.get(event.source);
+      const sentMs = sent.get(event.call);
+      sent.delete(event.call);
+      if (put === undefined || sentMs === undefined || sentMs < put.startMs) continue;
+      put.attempts.push({ client: event.source, sentMs, endMs: event.atMs, outcome: event.ok ? 'answered' : 'lost', reason: event.ok ? 'reply received' : (event.reason ?? 'lost') });
+    }
+  }
+  return { puts, attempts };
+}
+
+function shortValue(value: string): string {
+  return value.length > 12 ? `${JSON.stringify(value.slice(0, 8))}…` : JSON.stringify(value);
+}
+
+/**
+ * Per-client timeline of Put attempts and outcomes.
+ *
+ * @example
+ *   await show(putTimelineSpec(world.trace.events, { title: 'TestUnreliableNet seed 1' }));
+ */
+export function putTimelineSpec(events: readonly TraceEvent[], options: TimeWindowOptions = {}): VegaLiteSpec {
+  const all = putRows(events);
+  const inWindow = all.puts.filter((put) => put.endMs >= (options.fromMs ?? -Infinity) && put.startMs <= (options.toMs ?? Infinity));
+  const puts = inWindow.slice(-putsDrawnMax);
+  const fromMs = options.fromMs ?? puts[0]?.startMs ?? 0;
+  const toMs = options.toMs ?? Math.max(fromMs + 1, ...puts.map((put) => put.endMs));
+  const attempts = all.attempts.filter((attempt) => attempt.sentMs >= fromMs && attempt.sentMs <= toMs);
+  const clients = [...new Set(puts.map((put) => put.client))].sort(byClient);
+  const outcomes = Object.keys(putOutcomeColors);
+  const x = { type: 'quantitative', title: 'virtual time (ms)', scale: { domain: [fromMs, toMs] } };
+  const y = { field: 'client', type: 'nominal', sort: clients, title: 'client' };
+  const color = { type: 'nominal', title: 'Put returned / attempt', scale: { domain: outcomes, range: outcomes.map((outcome) => putOutcomeColors[outcome]) } };
+  const cut = inWindow.length > puts.length ? ` (last ${puts.length} of ${inWindow.length} Puts)` : '';
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: `${options.title ?? 'Put attempts and outcomes'}${cut}`,
+    width: options.width ?? 720,
+    height: Math.max(60, 24 * clients.length),
+    layer: [
+      {
+        data: { values: puts },
+        mark: { type: 'bar', height: { band: 0.5 }, cornerRadius: 2 },
+        encoding: {
+          y,
+          x: { field: 'startMs', ...x },
+          x2: { field: 'endMs' },
+          color: { field: 'outcome', ...color },
+          tooltip: [{ field: 'description', title: 'Put' }, { field: 'attempts' }, { field: 'startMs', title: 'call (ms)' }, { field: 'endMs', title: 'return (ms)' }],
+        },
+      },
+      {
+        data: { values: attempts },
+        mark: { type: 'point', filled: true, size: 40 },
+        encoding: {
+          y,
+          x: { field: 'sentMs', ...x },
+          shape: { field: 'outcome', type: 'nominal', title: 'attempt', scale: { domain: ['answered', 'lost'], range: ['circle', 'cross'] } },
+          color: { field: 'outcome', ...color },
+          tooltip: [{ field: 'outcome', title: 'attempt' }, { field: 'reason' }, { field: 'sentMs', title: 'sent (ms)' }],
+        },
+      },
+    ],
+    resolve: { scale: { color: 'shared' } },
+  } as VegaLiteSpec;
+}
+
+/** Client ids in numeric order (c2 before c10). */
+function byClient(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+/**
+ * Lock ownership over time: one lane per client, a bar per stretch it held a lock, and every
+ * overlap of two holders of one lock as a red band (with the two clients named in the tooltip).
+ *
+ * @example
+ *   await show(lockOwnershipSpec(world.trace.events));
+ */
+export function lockOwnershipSpec(events: readonly TraceEvent[], options: TimeWindowOptions = {}): VegaLiteSpec {
+  const endOfRun = events.length === 0 ? 1 : events[events.length - 1].atMs;
+  const intervals = ownerships(events).map((interval) => ({ ...interval, toMs: Math.min(interval.toMs, endOfRun), held: interval.end === 'release' ? 'held' : `held until ${interval.end}` }));
+  const bands = overlaps(ownerships(events)).map(([holder, intruder]) => ({
+    fromMs: intruder.fromMs,
+    toMs: Math.min(holder.toMs, intruder.toMs, endOfRun),
+    what: `${holder.client} and ${intruder.client} both held lock ${JSON.stringify(holder.lock)}`,
+  }));
+  const fromMs = options.fromMs ?? 0;
+  const toMs = options.toMs ?? Math.max(endOfRun, fromMs + 1);
+  const clients = [...new Set(intervals.map((interval) => interval.client))].sort(byClient);
+  const x = { type: 'quantitative', title: 'virtual time (ms)', scale: { domain: [fromMs, toMs] } };
+  const title = bands.length === 0 ? `${options.title ?? 'Lock ownership'}: never two holders at once` : `${options.title ?? 'Lock ownership'}: ${bands.length} overlap(s), in red`;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title,
+    width: options.width ?? 720,
+    height: Math.max(60, 24 * clients.length),
+    layer: [
+      {
+        data: { values: bands },
+        mark: { type: 'rect', color: overlapColor, opacity: 0.35 },
+        encoding: { x: { field: 'fromMs', ...x }, x2: { field: 'toMs' }, tooltip: [{ field: 'what', title: 'overlap' }] },
+      },
+      {
+        data: { values: intervals },
+        mark: { type: 'bar', height: { band: 0.6 }, cornerRadius: 2 },
+        encoding: {
+          y: { field: 'client', type: 'nominal', sort: clients, title: 'client' },
+          x: { field: 'fromMs', ...x },
+          x2: { field: 'toMs' },
+          color: { field: 'lock', type: 'nominal', title: 'lock' },
+          tooltip: [{ field: 'lock' }, { field: 'client' }, { field: 'fromMs', title: 'acquired (ms)' }, { field: 'toMs', title: 'released (ms)' }, { field: 'held' }],
+        },
+      },
+    ],
+  } as VegaLiteSpec;
+}
+
+/** The plots of a kvsrv run: whichever of Put timeline, lock ownership and history picture have data. */
+export function kvsrvPlots(world: World, failure: TestFailure | null): Array<{ readonly title: string; readonly spec: object }> {
+  const events = world.trace.events;
+  const plots: Array<{ title: string; spec: object }> = [];
+  const endMs = failure?.atMs ?? world.nowMs();
+  if (ownerships(events).length > 0) plots.push({ title: 'Lock ownership', spec: lockOwnershipSpec(events, { toMs: Math.max(endMs, 1) }) });
+  if (putRows(events).puts.length > 0) plots.push({ title: 'Put attempts and outcomes', spec: putTimelineSpec(events) });
+  if (kvOperations(events).operations.length > 0) {
+    const { result, operations } = checkKvHistory(events, pictureCheckMs);
+    plots.push({ title: 'Linearizability of the Gets and Puts', spec: historySpec({ operations, annotations: kvOperations(events).annotations }, result) });
+  }
+  return plots;
+}
