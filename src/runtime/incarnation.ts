@@ -10,35 +10,15 @@ import type {
   RpcHandler,
   RpcResult,
 } from './node';
-import type { PersistedStore } from './persister';
 import type { Random } from './random';
 import { limits } from './limits';
-
-/** The world services an incarnation uses; implemented by `World`. */
-export interface IncarnationHost {
-  readonly seed: number;
-  nowMs(): number;
-  addTimer(owner: Incarnation, delayMs: number, fire: () => void, traced: boolean): TimerHandle;
-  startCall(
-    caller: Incarnation,
-    peer: string,
-    method: string,
-    args: unknown,
-    options: CallOptions | undefined,
-    settle: (result: RpcResult<unknown>) => void,
-  ): () => void;
-  sendMessage(source: Incarnation, peer: string, type: string, payload: unknown): void;
-  persisted(owner: Incarnation, stateBytes: number, snapshotBytes: number): void;
-  traceLog(owner: Incarnation, message: string): void;
-  traceRole(owner: Incarnation, role: string, term: number): void;
-  traceMetric(owner: Incarnation, name: string, value: number): void;
-}
+import type { NodeServices, RunningNode } from './services';
 
 /**
  * One life of a node: its context, handlers, timers and calls. A crash calls `revoke()`, after
  * which nothing scheduled by this incarnation runs and every use of its context throws.
  */
-export class Incarnation implements TimerHost {
+export class Incarnation implements TimerHost, RunningNode {
   alive = true;
   readonly handlers = new Map<string, RpcHandler>();
   readonly requests = new Subject<IncomingRequest>();
@@ -54,15 +34,15 @@ export class Incarnation implements TimerHost {
   constructor(
     readonly nodeId: string,
     readonly number: number,
-    private readonly host: IncarnationHost,
-    private readonly store: PersistedStore,
+    private readonly services: NodeServices,
+    private readonly store: Persister,
     private readonly random: Random,
   ) {
     this.context = this.buildContext();
   }
 
   nowMs(): number {
-    return this.host.nowMs();
+    return this.services.clock.nowMs();
   }
 
   addTimer(delayMs: number, fire: () => void): TimerHandle {
@@ -70,7 +50,7 @@ export class Incarnation implements TimerHost {
     if (this.timers.size >= limits.timersMax) {
       throw new UsageError(`node ${this.nodeId} has ${this.timers.size} timers scheduled, over timersMax (${limits.timersMax}); are timers leaking?`);
     }
-    return this.host.addTimer(this, delayMs, fire, true);
+    return this.services.clock.addTimer(this, delayMs, fire, true);
   }
 
   /** Cancels everything this incarnation scheduled or awaits; idempotent. */
@@ -90,12 +70,12 @@ export class Incarnation implements TimerHost {
   }
 
   check(operation: string): void {
-    if (!this.alive) throw new ContextRevokedError(this.nodeId, this.number, this.host.nowMs(), operation);
+    if (!this.alive) throw new ContextRevokedError(this.nodeId, this.number, this.nowMs(), operation);
   }
 
   private buildContext(): NodeContext {
     const self = this;
-    const host = this.host;
+    const { clock, messaging, trace } = this.services;
     const scheduler = new VirtualScheduler(this);
     const persister = this.buildPersister();
     return {
@@ -106,7 +86,7 @@ export class Incarnation implements TimerHost {
       messages$: this.messages.asObservable(),
       persister,
       signal: this.abort.signal,
-      now: () => host.nowMs(),
+      now: () => clock.nowMs(),
       random: () => {
         self.check('random()');
         return self.random.float();
@@ -124,22 +104,27 @@ export class Incarnation implements TimerHost {
       call$: <R>(peer: string, method: string, args: unknown, options?: CallOptions) => self.call$<R>(peer, method, args, options),
       send: (peer, type, payload) => {
         self.check(`send('${peer}', '${type}')`);
-        host.sendMessage(self, peer, type, payload);
+        messaging.sendMessage(self, peer, type, payload);
       },
       sleep: (ms) => self.sleep(ms),
       log: (message) => {
         self.check('log()');
-        host.traceLog(self, String(message));
+        self.traceLog(String(message));
       },
       role: (role, term) => {
         self.check('role()');
-        host.traceRole(self, role, term);
+        trace.record({ type: 'node.role', node: self.nodeId, role, term });
       },
       metric: (name, value) => {
         self.check('metric()');
-        host.traceMetric(self, name, value);
+        trace.record({ type: 'node.metric', node: self.nodeId, name, value });
       },
     };
+  }
+
+  private traceLog(message: string): void {
+    const clipped = message.length > limits.logMessageCharsMax ? `${message.slice(0, limits.logMessageCharsMax)}…` : message;
+    this.services.trace.record({ type: 'node.log', node: this.nodeId, message: clipped });
   }
 
   private buildPersister(): Persister {
@@ -147,8 +132,8 @@ export class Incarnation implements TimerHost {
     return {
       save: (state, snapshot) => {
         this.check('persister.save');
-        const sizes = store.save(state, snapshot);
-        this.host.persisted(this, sizes.stateBytes, sizes.snapshotBytes);
+        store.save(state, snapshot);
+        this.services.trace.record({ type: 'node.persist', node: this.nodeId, stateBytes: store.stateSize(), snapshotBytes: store.snapshotSize() });
       },
       readState: <T>() => store.readState<T>(),
       readSnapshot: <T>() => store.readSnapshot<T>(),
@@ -160,14 +145,14 @@ export class Incarnation implements TimerHost {
   private call<R>(peer: string, method: string, args: unknown, options: CallOptions | undefined): Promise<RpcResult<R>> {
     this.check(`call('${peer}', '${method}')`);
     return new Promise<RpcResult<R>>((resolve) => {
-      this.host.startCall(this, peer, method, args, options, (result) => resolve(result as RpcResult<R>));
+      this.services.messaging.startCall(this, peer, method, args, options, (result) => resolve(result as RpcResult<R>));
     });
   }
 
   private call$<R>(peer: string, method: string, args: unknown, options: CallOptions | undefined): Observable<RpcResult<R>> {
     return new Observable<RpcResult<R>>((subscriber) => {
       this.check(`call$('${peer}', '${method}')`);
-      return this.host.startCall(this, peer, method, args, options, (result) => {
+      return this.services.messaging.startCall(this, peer, method, args, options, (result) => {
         subscriber.next(result as RpcResult<R>);
         subscriber.complete();
       });
@@ -178,7 +163,7 @@ export class Incarnation implements TimerHost {
     this.check(`sleep(${ms})`);
     if (!(ms >= 0) || !Number.isFinite(ms)) throw new UsageError(`node ${this.nodeId}: sleep(${ms}) needs a finite, non-negative number of ms`);
     return new Promise<void>((resolve) => {
-      this.host.addTimer(this, ms, resolve, true);
+      this.services.clock.addTimer(this, ms, resolve, true);
     });
   }
 }

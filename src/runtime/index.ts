@@ -1,5 +1,10 @@
 export { World } from './world';
 export type { ClientOperation, WorldStats } from './world';
+export { networkOptionsSchema } from './network-options';
+export type { NetworkSettings } from './network-options';
+export { MemoryPersister } from './persister';
+export type { Transport, Envelope, EnvelopeSink, Endpoint, EndpointLookup, LossStage } from './transport';
+export type { Clock, NodeCodeRunner, TraceSink, NodeServices, NodeMessaging, RunningNode } from './services';
 export type { WorldOptions, NodeErrorPolicy } from './world-options';
 export { Network, labrpc } from './network';
 export type { NetworkOptions, Latency, Fate } from './network';

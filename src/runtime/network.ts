@@ -1,52 +1,9 @@
 import { UsageError } from './errors';
+import { defaultNetworkSettings, labrpc, parseNetworkChanges, type Latency, type NetworkOptions, type NetworkSettings } from './network-options';
 import type { Random } from './random';
 
-/** Latency of a link: uniform in [msMin, msMax] virtual ms. */
-export interface Latency {
-  readonly msMin: number;
-  readonly msMax: number;
-}
-
-/**
- * The network's fault state. Defaults match labrpc's reliable network; `reliable: false` gives
- * labrpc's unreliable one (10% of requests and 10% of replies lost, 0-26 ms of extra delay on
- * requests and one-way messages).
- */
-export interface NetworkOptions {
-  /** labrpc's reliable flag. Default true. */
-  readonly reliable?: boolean;
-  /** labrpc's long reordering: 2/3 of replies are delayed 200-2200 ms. Default false. */
-  readonly longReordering?: boolean;
-  /**
-   * labrpc's long delays: a call to an unreachable peer fails after 0-7000 ms instead of
-   * 0-100 ms. Default false (the Raft tests turn it on).
-   */
-  readonly longDelays?: boolean;
-  /** Probability that a request or one-way message is delivered twice. Default 0. */
-  readonly duplicateProbability?: number;
-  /** Base latency of every link. Default 0-0 ms (labrpc delivers at once). */
-  readonly latency?: Latency;
-  /** Overrides the unreliable network's request drop probability (0.1). */
-  readonly requestDropProbability?: number;
-  /** Overrides the unreliable network's reply drop probability (0.1). */
-  readonly replyDropProbability?: number;
-  /** Overrides the unreliable network's maximum extra delay on requests (26 ms). */
-  readonly jitterMsMax?: number;
-}
-
-/** labrpc's constants, named. */
-export const labrpc = {
-  unreliableRequestDropProbability: 0.1,
-  unreliableReplyDropProbability: 0.1,
-  unreliableJitterMsMax: 26,
-  longReorderingProbability: 600 / 900,
-  longReorderingMsMin: 200,
-  longReorderingMsSpread: 2000,
-  longDelayFailureMsMax: 7000,
-  shortDelayFailureMsMax: 100,
-  /** labrpc notices a dead server every 100 ms. */
-  deadServerPollMs: 100,
-} as const;
+export { labrpc } from './network-options';
+export type { Latency, NetworkOptions, NetworkSettings } from './network-options';
 
 /** What happens to one envelope on its way. */
 export type Fate =
@@ -62,14 +19,7 @@ export type Fate =
  * same partition group (when a partition is set) and the link is not cut one-way.
  */
 export class Network {
-  private reliable = true;
-  private longReordering = false;
-  private longDelays = false;
-  private duplicateProbability = 0;
-  private requestDropOverride: number | undefined;
-  private replyDropOverride: number | undefined;
-  private jitterOverride: number | undefined;
-  private baseLatency: Latency = { msMin: 0, msMax: 0 };
+  private readonly settings: NetworkSettings = defaultNetworkSettings();
   private readonly linkLatency = new Map<string, Latency>();
   private readonly disconnected = new Set<string>();
   private readonly cuts = new Set<string>();
@@ -85,22 +35,15 @@ export class Network {
 
   // ----- configuration -------------------------------------------------------------------
 
-  /** Changes any of the fault parameters at once. */
+  /** Changes any of the fault parameters at once (see `networkOptionsSchema` for each one). */
   configure(options: NetworkOptions, report = true): void {
-    if (options.duplicateProbability !== undefined) checkProbability('duplicateProbability', options.duplicateProbability);
-    if (options.requestDropProbability !== undefined) checkProbability('requestDropProbability', options.requestDropProbability);
-    if (options.replyDropProbability !== undefined) checkProbability('replyDropProbability', options.replyDropProbability);
-    if (options.jitterMsMax !== undefined) checkMs('jitterMsMax', options.jitterMsMax);
-    if (options.latency !== undefined) checkLatency('latency', options.latency);
-    if (options.reliable !== undefined) this.reliable = options.reliable;
-    if (options.longReordering !== undefined) this.longReordering = options.longReordering;
-    if (options.longDelays !== undefined) this.longDelays = options.longDelays;
-    if (options.duplicateProbability !== undefined) this.duplicateProbability = options.duplicateProbability;
-    if (options.requestDropProbability !== undefined) this.requestDropOverride = options.requestDropProbability;
-    if (options.replyDropProbability !== undefined) this.replyDropOverride = options.replyDropProbability;
-    if (options.jitterMsMax !== undefined) this.jitterOverride = options.jitterMsMax;
-    if (options.latency !== undefined) this.baseLatency = options.latency;
+    Object.assign(this.settings, parseNetworkChanges(options));
     if (report) this.onChange(`configure ${describeOptions(options)}`);
+  }
+
+  /** The current value of every fault parameter. */
+  get options(): Readonly<NetworkSettings> {
+    return { ...this.settings };
   }
 
   /** labrpc `Reliable(bool)`. */
@@ -121,10 +64,7 @@ export class Network {
   /** Latency of one directed link (what labrpc lacks: per-link latency distributions). */
   setLinkLatency(link: { readonly source: string; readonly target: string }, latency: Latency | null): void {
     if (latency === null) this.linkLatency.delete(key(link.source, link.target));
-    else {
-      checkLatency('latency', latency);
-      this.linkLatency.set(key(link.source, link.target), latency);
-    }
+    else this.linkLatency.set(key(link.source, link.target), parseNetworkChanges({ latency }).latency as Latency);
     this.onChange(`latency ${link.source} -> ${link.target} ${latency === null ? 'default' : `${latency.msMin}-${latency.msMax}ms`}`);
   }
 
@@ -222,7 +162,7 @@ export class Network {
     if (!this.linkUp(source, target)) {
       return { delivered: false, reason: 'partition', failAfterMs: this.unreachableFailureMs(random) };
     }
-    if (!this.reliable && random.chance(this.requestDropOverride ?? labrpc.unreliableRequestDropProbability)) {
+    if (!this.settings.reliable && random.chance(this.settings.requestDropProbability)) {
       return { delivered: false, reason: 'unreliable', failAfterMs: random.int(0, labrpc.unreliableJitterMsMax) };
     }
     return { delivered: true, delayMs: this.latencyMs(source, target, random) + this.jitterMs(random) };
@@ -231,11 +171,11 @@ export class Network {
   /** Fate of a reply sent now. */
   replyFate(source: string, target: string, random: Random): Fate {
     if (!this.linkUp(source, target)) return { delivered: false, reason: 'partition', failAfterMs: 0 };
-    if (!this.reliable && random.chance(this.replyDropOverride ?? labrpc.unreliableReplyDropProbability)) {
+    if (!this.settings.reliable && random.chance(this.settings.replyDropProbability)) {
       return { delivered: false, reason: 'unreliable', failAfterMs: 0 };
     }
     let delayMs = this.latencyMs(source, target, random);
-    if (this.longReordering && random.chance(labrpc.longReorderingProbability)) {
+    if (this.settings.longReordering && random.chance(labrpc.longReorderingProbability)) {
       delayMs += labrpc.longReorderingMsMin + random.int(0, random.int(0, labrpc.longReorderingMsSpread));
     }
     return { delivered: true, delayMs };
@@ -243,42 +183,28 @@ export class Network {
 
   /** Whether to deliver a second copy of a request or message, and its delay if so. */
   duplicateDelayMs(source: string, target: string, random: Random): number | null {
-    if (this.duplicateProbability <= 0 || !random.chance(this.duplicateProbability)) return null;
+    if (this.settings.duplicateProbability <= 0 || !random.chance(this.settings.duplicateProbability)) return null;
     return this.latencyMs(source, target, random) + this.jitterMs(random);
   }
 
   /** How long a caller waits before learning that its peer is unreachable (labrpc's long/short delays). */
   unreachableFailureMs(random: Random): number {
-    return random.int(0, this.longDelays ? labrpc.longDelayFailureMsMax : labrpc.shortDelayFailureMsMax);
+    return random.int(0, this.settings.longDelays ? labrpc.longDelayFailureMsMax : labrpc.shortDelayFailureMsMax);
   }
 
   private latencyMs(source: string, target: string, random: Random): number {
-    const latency = this.linkLatency.get(key(source, target)) ?? this.baseLatency;
+    const latency = this.linkLatency.get(key(source, target)) ?? this.settings.latency;
     return latency.msMax === latency.msMin ? latency.msMin : latency.msMin + random.float() * (latency.msMax - latency.msMin);
   }
 
   private jitterMs(random: Random): number {
-    if (this.reliable) return 0;
-    return random.int(0, this.jitterOverride ?? labrpc.unreliableJitterMsMax);
+    if (this.settings.reliable) return 0;
+    return random.int(0, this.settings.jitterMsMax);
   }
 }
 
 function key(source: string, target: string): string {
   return `${source}\u0000${target}`;
-}
-
-function checkProbability(name: string, value: number): void {
-  if (!(value >= 0 && value <= 1)) throw new UsageError(`network option ${name} must be a probability in [0, 1], got ${value}`);
-}
-
-function checkMs(name: string, value: number): void {
-  if (!(Number.isFinite(value) && value >= 0)) throw new UsageError(`network option ${name} must be a non-negative number of ms, got ${value}`);
-}
-
-function checkLatency(name: string, latency: Latency): void {
-  checkMs(`${name}.msMin`, latency.msMin);
-  checkMs(`${name}.msMax`, latency.msMax);
-  if (latency.msMax < latency.msMin) throw new UsageError(`network option ${name}: msMax (${latency.msMax}) is below msMin (${latency.msMin})`);
 }
 
 function describeOptions(options: NetworkOptions): string {

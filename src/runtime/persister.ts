@@ -1,18 +1,21 @@
 import { decode, encode, type Encoded } from './codec';
 import type { Persister } from './node';
 
-/** What survives a node's crashes: the last saved state and snapshot, encoded. */
-export class PersistedStore {
+/**
+ * The simulator's `Persister`: the last saved state and snapshot, kept encoded in memory, so
+ * they survive a node's crashes (the world keeps one per node id) and later changes to the
+ * saved objects never leak into storage. A real mode would keep them in files.
+ */
+export class MemoryPersister implements Persister {
   private state: Encoded | null = null;
   private snapshot: Encoded | null = null;
 
-  save(state: unknown, snapshot: unknown): { stateBytes: number; snapshotBytes: number } {
+  save(state: unknown, snapshot: unknown): void {
     // Encode both before storing either, so a codec error leaves storage untouched.
     const nextState = state === null || state === undefined ? null : encode(state, 'state');
     const nextSnapshot = snapshot === null || snapshot === undefined ? null : encode(snapshot, 'snapshot');
     this.state = nextState;
     this.snapshot = nextSnapshot;
-    return { stateBytes: this.stateSize(), snapshotBytes: this.snapshotSize() };
   }
 
   readState<T>(): T | null {
@@ -29,16 +32,5 @@ export class PersistedStore {
 
   snapshotSize(): number {
     return this.snapshot?.bytes ?? 0;
-  }
-
-  /** The tester's view: reads and sizes, plus save (the tester may seed or wipe storage). */
-  view(): Persister {
-    return {
-      save: (state, snapshot) => void this.save(state, snapshot),
-      readState: <T>() => this.readState<T>(),
-      readSnapshot: <T>() => this.readSnapshot<T>(),
-      stateSize: () => this.stateSize(),
-      snapshotSize: () => this.snapshotSize(),
-    };
   }
 }

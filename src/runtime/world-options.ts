@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UsageError } from './errors';
 import { limits } from './limits';
-import type { NetworkOptions } from './network';
+import { networkChangesSchema, type NetworkOptions } from './network-options';
 
 /** What happens when a node's code throws. */
 export type NodeErrorPolicy =
@@ -27,25 +27,10 @@ export interface WorldOptions {
   readonly reporter?: ((line: string) => void) | null;
 }
 
-const latency = z.object({ msMin: z.number().min(0), msMax: z.number().min(0) }).strict();
-
 const schema = z
   .object({
     seed: z.number().int().refine(Number.isSafeInteger, 'must be a safe integer'),
-    network: z
-      .object({
-        reliable: z.boolean(),
-        longReordering: z.boolean(),
-        longDelays: z.boolean(),
-        duplicateProbability: z.number().min(0).max(1),
-        latency,
-        requestDropProbability: z.number().min(0).max(1),
-        replyDropProbability: z.number().min(0).max(1),
-        jitterMsMax: z.number().min(0),
-      })
-      .partial()
-      .strict()
-      .optional(),
+    network: networkChangesSchema.optional(),
     onNodeError: z.enum(['stop', 'crash-node']).optional(),
     traceTimers: z.boolean().optional(),
     eventsMax: z.number().int().positive().max(limits.eventsMax).optional(),
