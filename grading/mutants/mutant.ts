@@ -17,6 +17,11 @@ export interface Mutant {
   /** The student mistake, one sentence. */
   readonly mistake: string;
   readonly edits: readonly MutantEdit[];
+  /**
+   * The hidden scenario aimed at this mistake (or the one that catches it most often): CI runs
+   * just that one on one grading seed (grading/mutants.test.ts); `catch.ts` measures all seeds.
+   */
+  readonly caughtBy?: string;
 }
 
 export class MutantError extends Error {

@@ -18,6 +18,8 @@ export {
   parseJepsenHistory,
   HistoryFormatError,
 } from './linearizability';
+export { appliedMetrics, appliedSnapshotAdvances, persistedStateBounded, termStableWhileHealthy } from './raft';
+export { secondsAt, type TraceInvariant } from './trace-invariant';
 export type {
   Operation,
   OperationInput,

@@ -1,88 +1,15 @@
 /**
  * Hidden Raft scenarios: what the public suite lacks. Every one passes the reference on 200
- * seeds (grading/hidden/raft/sweep.ts). Names say what is tested, never how: the sources and
- * parameters stay here, and failure sentences come from the public harness.
+ * seeds (`npm run sweep:hidden`). Names say what is tested, never how: the sources and
+ * parameters stay here, and failure sentences come from the public harness and the invariants.
  *
  * Each scenario draws its fault choices from the world's tester random stream, so a seed
  * replays bit for bit, and different seeds explore different schedules (swarm testing).
+ * Scenarios aimed at one rule of the paper each are in `targeted.ts`.
  */
-import { TestFailure, type LabTest, type TestContext } from 'distlab/testing';
-import { raftElectionTimeoutMs, runRaftTest, snapshotInterval, testVirtualMsMax, type RaftHarness } from '../../../labs/raft/harness';
-import type { RaftImplementation } from '../../../labs/raft/types';
-
-type RaftTest = LabTest<RaftImplementation>;
-
-/** Links with latency (the public tests' reliable network has none). */
-const latency = { msMin: 2, msMax: 20 } as const;
-
-function world(options: { unreliable: boolean; duplicateProbability?: number }): RaftTest['world'] {
-  return { network: { reliable: !options.unreliable, longDelays: true, latency, duplicateProbability: options.duplicateProbability ?? 0 } };
-}
-
-/**
- * Election safety over the whole run, from the trace (`node.role` events, which the skeleton's
- * becomeX() emits): two different peers leaders in one term fail the test even when the
- * sampling checkOneLeader() would miss it. Silent for implementations that emit no roles.
- */
-function watchElectionSafety(t: TestContext<RaftImplementation>): () => TestFailure | null {
-  const leaders = new Map<number, string>();
-  let violation: TestFailure | null = null;
-  const subscription = t.world.trace.events$.subscribe((event) => {
-    if (event.type !== 'node.role' || event.role !== 'leader' || violation !== null) return;
-    const other = leaders.get(event.term);
-    if (other !== undefined && other !== event.node) {
-      violation = new TestFailure('safety', `servers ${other} and ${event.node} were both leader in term ${event.term} (at ${(event.atMs / 1000).toFixed(3)} s)`, event.atMs);
-    }
-    leaders.set(event.term, event.node);
-  });
-  return () => {
-    subscription.unsubscribe();
-    return violation;
-  };
-}
-
-function test(name: string, part: string, description: string, worldOptions: RaftTest['world'], servers: number, snapshot: boolean, body: (h: RaftHarness) => Promise<void>): RaftTest {
-  return {
-    name,
-    part,
-    description,
-    world: worldOptions,
-    virtualMsMax: testVirtualMsMax,
-    async run(t: TestContext<RaftImplementation>) {
-      const stop = watchElectionSafety(t);
-      let thrown: unknown = null;
-      try {
-        await runRaftTest(t, { servers, snapshot }, body);
-      } catch (error) {
-        thrown = error;
-      }
-      const violation = stop();
-      if (violation !== null) throw violation;
-      if (thrown !== null) throw thrown;
-    },
-  };
-}
-
-/** Waits up to `ms` for server i to report leadership; returns whether it did. */
-async function awaitLeader(h: RaftHarness, i: number, ms: number): Promise<boolean> {
-  const until = h.now() + ms;
-  while (h.now() < until) {
-    if (h.getState(i)?.isLeader === true) return true;
-    await h.sleep(20);
-  }
-  return false;
-}
-
-/** The first server of `candidates` that reports leadership within `ms`, or -1. */
-async function awaitAnyLeader(h: RaftHarness, candidates: readonly number[], ms: number): Promise<number> {
-  const until = h.now() + ms;
-  while (h.now() < until) {
-    const found = candidates.find((i) => h.getState(i)?.isLeader === true);
-    if (found !== undefined) return found;
-    await h.sleep(20);
-  }
-  return -1;
-}
+import { raftElectionTimeoutMs, snapshotInterval, type RaftHarness } from '../../../labs/raft/harness';
+import { awaitAnyLeader, awaitLeader, test, world, type RaftTest } from './scenario';
+import { targetedTests } from './targeted';
 
 /** Figure 8 of the Raft paper, played step by step with partitions. */
 async function figure8(h: RaftHarness): Promise<void> {
@@ -209,6 +136,7 @@ async function lateReply(h: RaftHarness): Promise<void> {
 }
 
 export const hiddenTests: readonly RaftTest[] = [
+  ...targetedTests,
   test('HiddenLateReplies3C', '3C', 'an AppendEntries reply that arrives terms later is not counted toward a commit', world({ unreliable: false }), 5, false, async (h) => {
     for (let round = 0; round < 7; round++) await lateReply(h);
   }),

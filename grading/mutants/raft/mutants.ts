@@ -5,7 +5,7 @@
  */
 import type { Mutant } from '../mutant';
 
-export const raftMutants: readonly Mutant[] = [
+const firstMutants: readonly Mutant[] = [
   {
     name: 'election-reset-every-rpc',
     mistake: 'the election timer is reset by every incoming RPC, including RequestVotes it refuses and stale leaders',
@@ -117,3 +117,104 @@ export const raftMutants: readonly Mutant[] = [
     ],
   },
 ];
+
+/**
+ * One rule of the Raft paper each (Figure 2, Figure 13, section 7), broken the way a student
+ * would break it. The first five are the bug classes of issue 18, which the public tests and
+ * the older hidden scenarios missed; grading/hidden/raft/targeted.ts aims a scenario at each.
+ */
+const ruleMutants: readonly Mutant[] = [
+  {
+    name: 'stale-append-resets-timer',
+    caughtBy: 'HiddenDeposedLeaderSends3A',
+    mistake: 'an AppendEntries or InstallSnapshot from an older term (a deposed leader) resets the election timer',
+    edits: [{ find: "(request.args as { term: number }).term >= rf.currentTerm),", replace: '(request.args as { term: number }).term >= 0),' }],
+  },
+  {
+    name: 'vote-does-not-reset-timer',
+    caughtBy: 'HiddenElectionSettles3A',
+    mistake: 'granting a vote does not restart the election timer (Figure 2, followers)',
+    edits: [{ find: '  resets$ = merge(fromLeader$, rf.votesGranted$);', replace: '  resets$ = merge(fromLeader$);' }],
+  },
+  {
+    name: 'install-snapshot-drops-matching-entries',
+    caughtBy: 'HiddenSnapshotOverHeldEntries3D',
+    mistake: 'InstallSnapshot discards the whole log, even the entries after the snapshot that match (Figure 13, rule 6)',
+    edits: [{ find: '  rf.log.compact(args.lastIncludedIndex, args.lastIncludedTerm);', replace: '  rf.log = new RaftLog(args.lastIncludedIndex, [{ term: args.lastIncludedTerm, command: null }]);' }],
+  },
+  {
+    name: 'install-snapshot-not-newer',
+    caughtBy: 'HiddenSnapshotOverHeldEntries3D',
+    mistake: 'InstallSnapshot installs and applies a snapshot at or below what was already committed and applied',
+    edits: [{ find: '  if (args.lastIncludedIndex <= rf.commitIndex) return { term: rf.currentTerm }; // nothing new\n', replace: '' }],
+  },
+  {
+    name: 'snapshot-not-persisted',
+    caughtBy: 'HiddenIdleAfterSnapshot3D',
+    mistake: 'snapshot() trims the log in memory but does not persist (the trimmed state and the snapshot reach disk only with a later save)',
+    edits: [{ find: '  rf.snapshotData = snapshot;\n  persist(rf);', replace: '  rf.snapshotData = snapshot;' }],
+  },
+  {
+    name: 'append-entries-from-stale-term',
+    mistake: 'AppendEntries from an older term is not refused (Figure 2, AppendEntries rule 1): a deposed leader still writes into logs',
+    edits: [
+      {
+        find: '  if (args.term < rf.currentTerm) return { term: rf.currentTerm, success, xTerm, xIndex, xLength };\n  rf.becomeFollower(args.term);',
+        replace: "  if (args.term > rf.currentTerm || rf.role !== 'leader') rf.becomeFollower(Math.max(args.term, rf.currentTerm));",
+      },
+    ],
+  },
+  {
+    name: 'vote-in-stale-term',
+    mistake: 'RequestVote grants a vote to a candidate of an older term (Figure 2, RequestVote rule 1)',
+    edits: [{ find: 'voteGranted = args.term === rf.currentTerm && free && upToDate;', replace: 'voteGranted = free && upToDate;' }],
+  },
+  {
+    name: 'higher-term-request-no-step-down',
+    mistake: 'a RequestVote with a higher term updates the term but a leader stays leader (Figure 2, all servers: convert to follower)',
+    edits: [{ find: '  if (args.term > rf.currentTerm) rf.becomeFollower(args.term);', replace: '  if (args.term > rf.currentTerm) {\n    rf.currentTerm = args.term;\n    rf.votedFor = null;\n    persist(rf);\n  }' }],
+  },
+  {
+    name: 'votedfor-kept-in-new-term',
+    mistake: 'moving to a higher term keeps votedFor from the old term, so the peer cannot vote in the new one',
+    edits: [{ find: '      this.votedFor = null;\n', replace: '' }],
+  },
+  {
+    name: 'term-not-persisted',
+    mistake: 'currentTerm is not persisted (a restarted peer starts again from term 0)',
+    edits: [{ find: '    currentTerm: rf.currentTerm,', replace: '    currentTerm: 0,' }],
+  },
+  {
+    name: 'appended-entries-not-persisted',
+    mistake: 'a follower acknowledges new entries without persisting them (Figure 2: persist before responding)',
+    edits: [{ find: 'if (rf.log.merge(args.prevLogIndex + 1, args.entries)) persist(rf);', replace: 'rf.log.merge(args.prevLogIndex + 1, args.entries);' }],
+  },
+  {
+    name: 'match-index-kept-across-terms',
+    mistake: 'a new leader keeps matchIndex from an earlier leadership instead of reinitialising it to 0',
+    edits: [{ find: 'this.matchIndex = this.peers.map(() => 0);', replace: 'this.matchIndex = this.peers.map((_, peer) => this.matchIndex[peer] ?? 0);' }],
+  },
+  {
+    name: 'commit-to-leader-commit',
+    mistake: 'a follower sets commitIndex to leaderCommit, not to min(leaderCommit, index of the last new entry) (Figure 2, AppendEntries rule 5)',
+    edits: [{ find: 'setCommitIndex(rf, Math.min(args.leaderCommit, lastNewIndex));', replace: 'setCommitIndex(rf, Math.min(args.leaderCommit, rf.log.lastIndex));' }],
+  },
+  {
+    name: 'commit-without-majority',
+    mistake: 'the leader commits an entry stored on one server fewer than a majority',
+    edits: [{ find: 'if (replicas >= rf.majority)', replace: 'if (replicas >= rf.majority - 1)' }],
+  },
+  {
+    name: 'election-timeout-not-random',
+    mistake: 'every election timeout is the same length (section 5.2: randomised timeouts), so split votes repeat',
+    edits: [{ find: 'rf.ctx.randomInt(electionTimeoutMsMin, electionTimeoutMsMax)', replace: 'rf.ctx.randomInt(electionTimeoutMsMin, electionTimeoutMsMin)' }],
+  },
+  {
+    name: 'candidate-does-not-count-own-vote',
+    mistake: 'a candidate does not count its own vote, so it needs a majority of the others',
+    edits: [{ find: 'let votes = 1;', replace: 'let votes = 0;' }],
+  },
+];
+
+/** Every Raft mutant (the module's only array export: `mutantsOf('raft')` takes it). */
+export const raftMutants: readonly Mutant[] = [...firstMutants, ...ruleMutants];

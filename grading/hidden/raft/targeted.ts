@@ -1,0 +1,131 @@
+/**
+ * Hidden Raft scenarios aimed at one rule each: the network is scripted (one-way cuts, fixed
+ * per-link latency) so the situation the rule is about happens on every seed, not on a lucky
+ * one. The seed still picks which peers play which part and the commands.
+ *
+ * - A deposed leader that can send but not hear keeps sending AppendEntries of its old term;
+ *   they must not postpone anyone's election (Figure 2: reset only for the current leader).
+ * - On links with real latency a voter that does not restart its election timer when it
+ *   grants a vote times out before the new leader's first heartbeat (Figure 2, followers).
+ * - An InstallSnapshot reaches a follower that already holds the entries after the snapshot
+ *   (it could not tell the leader); it must keep them (Figure 13, rule 6), and the copies of
+ *   that snapshot that follow must be ignored (not newer than what it applied).
+ * - After the service snapshots and the cluster goes quiet, the persisted state is small:
+ *   snapshot() persists the trimmed log.
+ */
+import { persistedStateBounded, termStableWhileHealthy } from 'distlab/check';
+import { raftElectionTimeoutMs, snapshotInterval, type RaftHarness } from '../../../labs/raft/harness';
+import { assertInvariant, awaitAnyLeader, awaitApplied, test, world, type RaftTest } from './scenario';
+import type { TraceRecording } from './watch';
+
+/** Followers the seed picks, in a seeded order: the peers other than `leader`. */
+function othersOf(h: RaftHarness, leader: number): number[] {
+  const rotation = h.randomInt(h.n - 1);
+  return Array.from({ length: h.n - 1 }, (_, k) => (leader + 1 + ((k + rotation) % (h.n - 1))) % h.n);
+}
+
+/** Starts `command` on `leader` and waits for `count` servers to apply it; fails with `why` if they do not. */
+async function commitOn(h: RaftHarness, leader: number, count: number, why: string): Promise<void> {
+  const started = h.start(leader, h.randomCommand());
+  if (started === null || !started.isLeader) h.fail('liveness', `server ${leader} stopped being leader ${why}`);
+  if (!(await awaitApplied(h, started.index, count, 5000))) h.fail('liveness', `a command started on leader ${leader} at index ${started.index} was not applied by ${count} servers within 5 s ${why}`);
+}
+
+/**
+ * The old leader loses every incoming link; a follower away for a while comes back with a
+ * higher term, so a new leader is elected and the old one's heartbeats are from a past term.
+ * Then the new leader crashes: the three servers left must elect another one.
+ */
+async function deposedLeaderKeepsSending(h: RaftHarness): Promise<void> {
+  const network = h.world.network;
+  const id = (i: number) => h.ids[i] ?? '';
+  await h.one(h.randomCommand(), 5, true);
+  const old = await h.checkOneLeader();
+  const others = othersOf(h, old);
+  for (const x of others) network.cut(id(x), id(old));
+  const away = others[0] ?? 0;
+  h.disconnect(away);
+  await h.sleep(2 * raftElectionTimeoutMs);
+  h.connect(away);
+  const leader = await awaitAnyLeader(h, others, 5000);
+  if (leader === -1) h.fail('liveness', `no leader among servers ${others.join(', ')} within 5 s after server ${old}, the leader, stopped hearing them`);
+  await commitOn(h, leader, 4, 'after a new leader was elected');
+  h.crash1(leader);
+  const rest = others.filter((x) => x !== leader);
+  const next = await awaitAnyLeader(h, rest, 5000);
+  if (next === -1) h.fail('liveness', `no leader among servers ${rest.join(', ')} within 5 s after leader ${leader} crashed (server ${old}, a leader of an older term, could still send)`);
+  await commitOn(h, next, 3, 'after the leader crashed');
+  for (const x of others) network.uncut(id(x), id(old));
+  h.start1(leader);
+  h.connect(leader);
+  await h.one(h.randomCommand(), 5, true);
+}
+
+/**
+ * Two followers hold entries the leader never heard they have (their replies are cut); then the
+ * slow one's replies take 400 ms: the leader commits with the fast one, snapshots, and sends the
+ * slow one InstallSnapshot (three times, one per heartbeat) before its old acknowledgement arrives.
+ */
+async function snapshotOverHeldEntries(h: RaftHarness): Promise<void> {
+  const network = h.world.network;
+  const id = (i: number) => h.ids[i] ?? '';
+  await h.one(h.randomCommand(), 3, true);
+  const leader = await h.checkOneLeader();
+  const [slow = 0, fast = 0] = othersOf(h, leader);
+  for (const x of [slow, fast]) network.cut(id(x), id(leader));
+  for (let k = 0; k < 2.5 * snapshotInterval; k++) h.start(leader, h.randomCommand());
+  await h.sleep(300);
+  network.setLinkLatency({ source: id(slow), target: id(leader) }, { msMin: 400, msMax: 400 });
+  for (const x of [slow, fast]) network.uncut(id(x), id(leader));
+  await h.sleep(1500);
+  network.setLinkLatency({ source: id(slow), target: id(leader) }, null);
+  // Healthy again: every server must apply the next command promptly (no retries).
+  await h.one(h.randomCommand(), 3, false);
+}
+
+/** Commits commands of `bytes` characters up to an index the service snapshots at, then stays idle. */
+async function snapshotThenIdle(h: RaftHarness, trace: TraceRecording, bytes: number): Promise<void> {
+  const padding = 'x'.repeat(bytes);
+  let index = 0;
+  while ((index + 1) % snapshotInterval !== 0 || index < 2 * snapshotInterval) index = await h.one(`${padding}${h.randomCommand()}`, 3, true);
+  await h.sleep(2 * raftElectionTimeoutMs);
+  assertInvariant(h, trace, persistedStateBounded({ atMs: h.now(), stateBytesMax: 3 * bytes }), 'safety');
+}
+
+const commandBytes = 300;
+
+export const targetedTests: readonly RaftTest[] = [
+  test('HiddenDeposedLeaderSends3A', '3A', 'a deposed leader that can send but not hear does not keep the others from electing a new leader', world({ unreliable: false }), 5, false, async (h) => {
+    for (let round = 0; round < 2; round++) await deposedLeaderKeepsSending(h);
+  }),
+  test(
+    'HiddenElectionSettles3A',
+    '3A',
+    'on links with real latency, a leader elected after a crash keeps its term while the network stays healthy',
+    world({ unreliable: false, latency: { msMin: 40, msMax: 40 } }),
+    5,
+    false,
+    async (h) => {
+      for (let round = 0; round < 10; round++) {
+        const leader = await h.checkOneLeader();
+        h.crash1(leader);
+        await h.sleep(2 * raftElectionTimeoutMs);
+        h.start1(leader);
+        h.connect(leader);
+        await h.sleep(raftElectionTimeoutMs);
+      }
+      await h.one(h.randomCommand(), 5, true);
+    },
+    [{ invariant: termStableWhileHealthy, kind: 'liveness' }],
+  ),
+  test('HiddenSnapshotOverHeldEntries3D', '3D', 'a follower that receives a snapshot while it holds later entries keeps them, and ignores stale copies of the snapshot', world({ unreliable: false }), 3, true, async (h) => {
+    for (let round = 0; round < 3; round++) await snapshotOverHeldEntries(h);
+  }),
+  test('HiddenIdleAfterSnapshot3D', '3D', 'once the service has snapshotted and the cluster is idle, the persisted state is small', world({ unreliable: false }), 3, true, async (h, trace) => {
+    await snapshotThenIdle(h, trace, commandBytes);
+    const victim = h.randomInt(3);
+    h.start1(victim);
+    h.connect(victim);
+    await snapshotThenIdle(h, trace, commandBytes);
+  }),
+];
