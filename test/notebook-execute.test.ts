@@ -57,12 +57,12 @@ describe('executeNotebook', () => {
     expect(run.failures.map((cell) => cell.index)).toEqual([2, 4, 5]);
     const byIndex = new Map(run.cells.map((cell) => [cell.index, cell]));
     expect(byIndex.get(2)?.status).toBe('error');
-    expect(byIndex.get(2)?.stderr).toContain('deliberate failure in cell 2');
+    expect(byIndex.get(2)?.stderr).toContain('deliberate failure in cell 3');
     expect(byIndex.get(4)?.status).toBe('error'); // a type error stops the cell
     expect(byIndex.get(4)?.stderr).toMatch(/not assignable to type 'number'/);
     expect(byIndex.get(5)?.status).toBe('ok'); // ran, but wrote to stderr
     expect(byIndex.get(3)).toMatchObject({ status: 'ok', stdout: 'ran after the exception\n', failed: false });
     expect(byIndex.get(6)).toMatchObject({ status: 'ok', stdout: 'still running, before = 1\n', failed: false });
-    expect(describeRun(run)).toMatch(/cell 2 failed \(error\)\n[\s\S]*deliberate failure in cell 2/);
+    expect(describeRun(run)).toMatch(/cell 3 failed \(error\)\n[\s\S]*deliberate failure in cell 3/);
   });
 });

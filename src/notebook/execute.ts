@@ -171,17 +171,36 @@ function toRun(file: string, raw: RawResult): NotebookRun {
   };
 }
 
-/** A readable report of a run's failures (empty string when it passed). */
+/**
+ * A readable report of a run's failures (empty string when it passed): each failing cell by its
+ * number counting every cell from 1 (what a person counts top to bottom), why, and its error text.
+ */
 export function describeRun(run: NotebookRun): string {
   const lines: string[] = [];
   if (run.error !== null) lines.push(`${run.file}: the run stopped early: ${run.error}`);
   for (const cell of run.failures) {
-    const why = cell.timedOut ? 'timed out' : cell.status === 'ok' ? 'wrote to stderr' : cell.status;
-    lines.push(`${run.file}: cell ${cell.index} failed (${why})`);
-    const stderr = cell.stderr.trim();
+    const why = cell.timedOut ? 'timed out' : cell.status === 'ok' ? 'wrote to stderr' : cell.status === 'aborted' ? 'aborted by the kernel' : cell.status;
+    lines.push(`${path.relative(process.cwd(), run.file) || run.file}: cell ${cell.index + 1} failed (${why})`);
+    const stderr = cellErrorText(cell.stderr);
     if (stderr.length > 0) lines.push(...stderr.split('\n').slice(0, 15).map((line) => `    ${line}`));
+    else if (cell.status === 'not-run') lines.push('    (never ran: an earlier cell stopped the kernel or the run)');
   }
   return lines.join('\n');
+}
+
+/** Stack frames of the kernel itself, not of the notebook's code. */
+const kernelFrame = /^\s*at .*(node:vm|node:internal|node_modules\/tslab|sigintHandlersWrap|evalmachine\.<anonymous>:\d+:\d+\)?$)/;
+
+/**
+ * What tslab wrote to stderr, without its preamble (`evalmachine.<anonymous>:2`, the source
+ * line and a caret) and without the kernel's own stack frames: the error line and the frames
+ * of the user's code remain.
+ */
+export function cellErrorText(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  const errorLine = lines.findIndex((line) => /^[\w.]*(Error|Exception)\b.*:/.test(line));
+  const start = lines[0]?.startsWith('evalmachine.') && errorLine !== -1 ? errorLine : 0;
+  return lines.slice(start).filter((line) => !kernelFrame.test(line)).join('\n').trim();
 }
 
 interface ChildResult {

@@ -15,5 +15,5 @@ export {
 export type { Notebook, NotebookCell, CodeCell, CodeCellInfo } from './ipynb';
 export { ensureKernel, kernelEnv, findPython, repoRoot, JupyterSetupError, jupyterInstallAdvice } from './kernel';
 export type { KernelSetup } from './kernel';
-export { executeNotebook, describeRun, runnerPython, runnerScript } from './execute';
+export { executeNotebook, describeRun, cellErrorText, runnerPython, runnerScript } from './execute';
 export type { CellRun, CellStatus, ExecuteOptions, NotebookRun } from './execute';
