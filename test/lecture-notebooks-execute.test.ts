@@ -1,0 +1,29 @@
+// Executes lecture notebooks 04 onwards (and the translations under notebooks/zh/) headlessly,
+// as notebook-execute.test.ts does for 00-03; two files so vitest runs the halves in parallel.
+// Needs `npm run build` first (notebooks import the built package); `npm test` does that.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureKernel, type KernelSetup } from 'distlab/notebook';
+import { expectNotebookRunsWithPlots, lectureNotebooks } from './notebook-run-check';
+
+const root = path.resolve(__dirname, '..');
+const notebooks = lectureNotebooks('second');
+let kernel: KernelSetup;
+
+beforeAll(() => {
+  if (!fs.existsSync(path.join(root, 'node_modules/distlab/plot/index.js'))) {
+    throw new Error('node_modules/distlab is missing: notebooks import the built package. Run `npm run build` first.');
+  }
+  kernel = ensureKernel();
+});
+
+describe('lecture notebooks 04 onwards', () => {
+  it('Lecture notebooks: 04 to 06 are among them', () => {
+    expect(notebooks).toEqual(expect.arrayContaining(['04-primary-backup.ipynb', '05-raft.ipynb', '06-linearizability-and-testing.ipynb']));
+  });
+
+  it.each(notebooks)('Lecture notebooks: %s runs headlessly without a failing cell, with its plots', async (name) => {
+    await expectNotebookRunsWithPlots(name, kernel);
+  });
+});
