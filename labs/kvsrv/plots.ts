@@ -194,7 +194,9 @@ export function kvsrvPlots(world: World, failure: TestFailure | null): Array<{ r
   const plots: Array<{ title: string; spec: object }> = [];
   const endMs = failure?.atMs ?? world.nowMs();
   if (ownerships(events).length > 0) plots.push({ title: 'Lock ownership', spec: lockOwnershipSpec(events, { toMs: Math.max(endMs, 1) }) });
-  if (putRows(events).puts.length > 0) plots.push({ title: 'Put attempts and outcomes', spec: putTimelineSpec(events) });
+  // Always drawn, even empty: its title then says that no Put returned (the first thing to fix).
+  const puts = putRows(events).puts.length;
+  plots.push({ title: 'Put attempts and outcomes', spec: putTimelineSpec(events, puts > 0 ? {} : { title: 'No Put returned in this run' }) });
   if (kvOperations(events).operations.length > 0) {
     const { result, operations } = checkKvHistory(events, pictureCheckMs);
     plots.push({ title: 'Linearizability of the Gets and Puts', spec: historySpec({ operations, annotations: kvOperations(events).annotations }, result) });

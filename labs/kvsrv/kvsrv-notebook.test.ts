@@ -1,0 +1,50 @@
+// Runs the kvsrv lab notebook that students open (labs/kvsrv/kvsrv.ipynb: skeleton cells, public
+// test cells) headlessly through Jupyter and tslab, as a student's first "Run All" would: every
+// code cell compiles and runs, and each test cell reports failing tests cleanly (a table, plots,
+// the replay command), never a crash. The instructor version, with the solutions, is
+// grading/solutions/kvsrv/kvsrv.ipynb (`distlab grade` gives it full marks).
+// The notebook imports the BUILT package (node_modules/distlab): `npm test` builds first.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { codeCells, describeRun, executeNotebook, readNotebook } from 'distlab/notebook';
+
+const root = path.resolve(__dirname, '../..');
+const student = path.join(root, 'labs/kvsrv/kvsrv.ipynb');
+const vegaLiteMime = 'application/vnd.vegalite.v5+json';
+
+function requireBuild(): void {
+  if (!fs.existsSync(path.join(root, 'node_modules/distlab/index.js'))) {
+    throw new Error('node_modules/distlab is missing: notebooks import the built package. Run `npm run build` first.');
+  }
+}
+
+/** Runs a notebook; checks every test cell showed a table, a plot, and a result line matching `result`. */
+async function runAndCheck(notebook: string, result: RegExp): Promise<void> {
+  requireBuild();
+  const run = await executeNotebook(notebook, { cellTimeoutMs: 120_000 });
+  expect(run.ok, describeRun(run)).toBe(true);
+  const testCells = codeCells(readNotebook(notebook)).filter((cell) => cell.source.startsWith('// distlab: test'));
+  expect(testCells).toHaveLength(2);
+  for (const testCell of testCells) {
+    const ran = run.cells.find((cell) => cell.index === testCell.index);
+    expect(ran?.displays.some((mimes) => mimes.includes('text/html')), `cell ${testCell.index} shows no table`).toBe(true);
+    expect(ran?.displays.some((mimes) => mimes.includes(vegaLiteMime) && mimes.includes('image/svg+xml')), `cell ${testCell.index} shows no plot`).toBe(true);
+    expect(ran?.stdout, `cell ${testCell.index}`).toMatch(result);
+  }
+}
+
+describe('labs/kvsrv/kvsrv.ipynb (the student notebook)', () => {
+  it('is committed without outputs, with the tslab kernel, skeleton cells and a test cell per part', () => {
+    const parsed = readNotebook(student);
+    expect(parsed.metadata.kernelspec).toEqual({ name: 'tslab', display_name: 'TypeScript', language: 'typescript' });
+    expect(parsed.cells.every((cell) => cell.cell_type !== 'code' || (cell.outputs.length === 0 && cell.execution_count === null))).toBe(true);
+    const cells = codeCells(parsed);
+    expect(cells.filter((cell) => cell.source.startsWith('// distlab: test')).map((cell) => /runPart\('(\w+)'/.exec(cell.source)?.[1])).toEqual(['kv', 'lock']);
+    expect(cells.filter((cell) => cell.source.includes('// Your code here.')).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('runs top to bottom: every cell runs, each test cell reports failures with a table, plots and the replay command', async () => {
+    await runAndCheck(student, /\(seed 1\) failed: .+not written yet.+\nreplay: npx distlab replay kvsrv \w+ --seed 1 --impl labs\/kvsrv\/kvsrv.ipynb/);
+  }, 300_000);
+});
