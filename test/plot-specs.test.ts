@@ -26,9 +26,10 @@ describe('spaceTimeSpec', () => {
     const spec = spaceTimeSpec(fixtureTrace(), { fromMs: 0, toMs: 700 });
     await expectRenders(spec);
     expect(layerRows(spec, 1)).toHaveLength(3); // delivered messages
-    expect(layerRows(spec, 3)).toEqual([
+    expect(layerRows(spec, 3).filter((row) => row.event === 'message dropped')).toEqual([
       expect.objectContaining({ node: 'a', atMs: 150, method: 'RequestVote' }), // drop at the send point
     ]);
+    expect(layerRows(spec, 3).filter((row) => row.event !== 'message dropped').map((row) => row.event)).toEqual(['crash', 'restart']);
     expect((spec as { description: string }).description).toContain('1 drops');
   });
 
@@ -57,10 +58,11 @@ describe('nodeTimelineSpec', () => {
     const down = layerRows(spec, 0);
     expect(down).toEqual([expect.objectContaining({ node: 'c', startMs: 400, endMs: 500 })]);
     const partitions = layerRows(spec, 1);
-    expect(partitions.map((row) => [row.node, row.group, row.startMs, row.endMs])).toEqual([
-      ['a', 'A: a', 300, 600],
-      ['b', 'B: b c', 300, 600],
-      ['c', 'B: b c', 300, 600],
+    // The legend says which side of the split a node was on; the groups are in the tooltip.
+    expect(partitions.map((row) => [row.node, row.key, row.groups, row.startMs, row.endMs])).toEqual([
+      ['a', 'partition: minority side', '[a] [b c]', 300, 600],
+      ['b', 'partition: majority side', '[a] [b c]', 300, 600],
+      ['c', 'partition: majority side', '[a] [b c]', 300, 600],
     ]);
     const roles = layerRows(spec, 2).filter((row) => row.node === 'a');
     expect(roles.map((row) => [row.role, row.label, row.startMs, row.endMs])).toEqual([
@@ -83,13 +85,13 @@ describe('metricSpec', () => {
   it('Plot: metric step lines hold the last value to the end of the window', async () => {
     const spec = metricSpec(fixtureTrace(), { name: 'commitIndex' });
     await expectRenders(spec);
-    const rows = layerRows(spec).filter((row) => row.node === 'a');
+    const rows = layerRows(spec, 0).filter((row) => row.node === 'a');
     expect(rows.map((row) => [row.atMs, row.value])).toEqual([[200, 1], [650, 3], [700, 3]]);
   });
 
   it('Plot: metric carries a value reported before the window into it', () => {
     const spec = metricSpec(fixtureTrace(), { name: 'commitIndex', fromMs: 300, toMs: 700 });
-    const rows = layerRows(spec).filter((row) => row.node === 'a');
+    const rows = layerRows(spec, 0).filter((row) => row.node === 'a');
     expect(rows.map((row) => [row.atMs, row.value])).toEqual([[300, 1], [650, 3], [700, 3]]);
   });
 
@@ -100,14 +102,14 @@ describe('metricSpec', () => {
     ] as const;
     const merged = [...events.filter((event) => event.atMs < 350), ...extra, ...events.filter((event) => event.atMs >= 350)];
     const spec = metricSpec(merged, { name: 'commitIndex' });
-    const rows = layerRows(spec).filter((row) => row.node === 'c');
+    const rows = layerRows(spec, 0).filter((row) => row.node === 'c');
     // c reported 1 at 350, crashed at 400 and never reported again: its line ends at the crash.
     expect(rows.map((row) => [row.atMs, row.value, row.segment])).toEqual([[350, 1, 'c#0'], [400, 1, 'c#0']]);
   });
 
   it('Plot: metric with no matching events says so', async () => {
     const spec = metricSpec(fixtureTrace(), { name: 'nothing' });
-    expect((spec as { description: string }).description).toContain('no node.metric events');
+    expect((spec as { description: string }).description).toContain('no node reported a "nothing" metric');
     await expectRenders(spec);
   });
 });

@@ -1,12 +1,13 @@
 /**
  * The MapReduce Gantt chart: one lane per worker over virtual time, a bar per task execution
  * (map and reduce in their own colours), reissued executions outlined and labelled with their
- * attempt, crashes marked with a red cross, the coordinator's exit as a dashed rule. A pure
- * function of the trace: it reads the `mr: begin/end <phase> <task>` lines the lab's tester
- * logs around every map and reduce call, and the nodes' crash events.
+ * attempt, crashes marked with a red cross, the coordinator's exit as a dashed rule (drawn by
+ * distlab/plot's taskGanttSpec, which notebook 01 uses too). A pure function of the trace: it
+ * reads the `mr: begin/end <phase> <task>` lines the lab's tester logs around every map and
+ * reduce call, and the nodes' crash events.
  */
 import type { TraceEvent } from 'distlab';
-import type { VegaLiteSpec } from 'distlab/plot';
+import { taskGanttSpec, type VegaLiteSpec } from 'distlab/plot';
 import { taskLogPrefix } from './job';
 
 export interface GanttOptions {
@@ -112,7 +113,7 @@ export function processMarks(events: readonly TraceEvent[]): ProcessMark[] {
 }
 
 /**
- * Builds the Gantt chart's Vega-Lite spec.
+ * Builds the Gantt chart's Vega-Lite spec (drawn by distlab/plot's taskGanttSpec).
  *
  * @example
  *   await show(ganttSpec(world.trace.events));
@@ -122,58 +123,11 @@ export function ganttSpec(events: readonly TraceEvent[], options: GanttOptions =
   const bars = taskBars(events);
   const marks = processMarks(events);
   const lanes = options.nodes ?? [...new Set([...bars.map((bar) => bar.node), ...marks.map((mark) => mark.node)])].filter((node) => node !== coordinator).sort();
-  const rows = bars
-    .filter((bar) => lanes.includes(bar.node))
-    .map((bar) => ({
-      ...bar,
-      startS: bar.startMs / 1000,
-      endS: Math.max(bar.endMs, bar.startMs + 1) / 1000,
-      label: `${bar.phase === 'map' ? 'm' : 'r'}${bar.task}${bar.attempt > 1 ? ` #${bar.attempt}` : ''}`,
-      reissued: bar.attempt > 1 ? 'yes' : 'no',
-    }));
-  const crashes = marks.filter((mark) => mark.kind === 'crash' && lanes.includes(mark.node)).map((mark) => ({ ...mark, atS: mark.atMs / 1000 }));
-  const done = marks.filter((mark) => mark.node === coordinator).map((mark) => ({ atS: mark.atMs / 1000, label: 'coordinator exits' }));
-  const y = { field: 'node', type: 'nominal', title: 'worker', sort: lanes, scale: { domain: lanes } } as const;
-  const reissued = rows.filter((row) => row.attempt > 1).length;
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: options.title ?? 'MapReduce tasks per worker',
-    description: `MapReduce Gantt chart: ${rows.length} task executions on ${lanes.length} workers, ${reissued} reissued, ${crashes.length} crashes`,
-    width: options.width ?? 720,
-    height: Math.max(60, 28 * lanes.length),
-    layer: [
-      {
-        data: { values: rows },
-        mark: { type: 'bar', height: 18, cornerRadius: 2 },
-        encoding: {
-          x: { field: 'startS', type: 'quantitative', title: 'virtual time (s)' },
-          x2: { field: 'endS' },
-          y,
-          color: { field: 'phase', type: 'nominal', scale: { domain: ['map', 'reduce'], range: ['#4c78a8', '#f58518'] }, title: 'phase' },
-          opacity: { condition: { test: "datum.outcome === 'finished'", value: 0.9 }, value: 0.4 },
-          stroke: { condition: { test: 'datum.attempt > 1', value: '#222' }, value: null },
-          strokeWidth: { condition: { test: 'datum.attempt > 1', value: 1.5 }, value: 0 },
-          tooltip: [
-            { field: 'node' }, { field: 'incarnation' }, { field: 'phase' }, { field: 'task' }, { field: 'attempt' },
-            { field: 'outcome' }, { field: 'startMs', title: 'start (ms)' }, { field: 'endMs', title: 'end (ms)' },
-          ],
-        },
-      },
-      {
-        data: { values: rows },
-        mark: { type: 'text', align: 'left', dx: 2, fontSize: 9, color: 'white' },
-        encoding: { x: { field: 'startS', type: 'quantitative' }, y, text: { field: 'label' } },
-      },
-      {
-        data: { values: crashes },
-        mark: { type: 'point', shape: 'cross', size: 140, color: '#d62728', filled: true, angle: 45 },
-        encoding: { x: { field: 'atS', type: 'quantitative' }, y, tooltip: [{ field: 'node' }, { field: 'atMs', title: 'crash (ms)' }, { field: 'reason' }] },
-      },
-      {
-        data: { values: done },
-        mark: { type: 'rule', strokeDash: [4, 3], color: '#555' },
-        encoding: { x: { field: 'atS', type: 'quantitative' }, tooltip: [{ field: 'label' }, { field: 'atS', title: 'time (s)' }] },
-      },
-    ],
-  } as VegaLiteSpec;
+  return taskGanttSpec(bars, {
+    nodes: lanes,
+    crashes: marks.filter((mark) => mark.kind === 'crash'),
+    endsAtMs: marks.filter((mark) => mark.node === coordinator).map((mark) => mark.atMs),
+    ...(options.title === undefined ? {} : { title: options.title }),
+    ...(options.width === undefined ? {} : { width: options.width }),
+  });
 }

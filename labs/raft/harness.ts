@@ -455,7 +455,9 @@ export class RaftHarness {
 
   /** The pass line's numbers, as the Go tester prints them. */
   summary(): string {
-    const rpcs = this.ids.reduce((sum, _, i) => sum + this.rpcCount(i), 0);
+    // Every RPC sent, as the Go tester's rpcTotal() and as the run's outcome (#RPCs) count them,
+    // so the log line and the report header never disagree; rpcCount(i) counts deliveries.
+    const rpcs = this.world.stats.rpcsTotal;
     return `Passed -- ${formatSeconds(this.now())} virtual, ${this.n} peers, ${rpcs} RPCs, ${this.bytesTotal()} bytes, ${this.maxIndex} commands`;
   }
 }

@@ -50,12 +50,15 @@ export function raftPlots(world: World, failure: TestFailure | null): Array<{ re
   const endMs = failure?.atMs ?? world.nowMs();
   const fromMs = Math.max(events[0]?.atMs ?? 0, endMs - spaceTimeWindowMs);
   const nodes = world.nodeIds;
+  // The failure is the red line on every chart; checkers' violations can join it (TimeMark).
+  const marks = failure === null ? [] : [{ atMs: failure.atMs, label: `FAILED (${failure.kind}): ${failure.message}` }];
+  const toMs = Math.max(endMs, 1);
   return [
-    { title: 'Role and term of each peer', spec: nodeTimelineSpec(events, { nodes, toMs: Math.max(endMs, 1), title: 'Role and term of each peer' }) },
-    { title: 'Commit index of each peer', spec: metricSpec(events, { name: 'commitIndex', toMs: Math.max(endMs, 1), title: 'Commit index of each peer' }) },
+    { title: 'Role and term of each peer', spec: nodeTimelineSpec(events, { nodes, toMs, marks, title: 'Role and term of each peer' }) },
+    { title: 'Commit index of each peer', spec: metricSpec(events, { name: 'commitIndex', toMs, marks, title: 'Commit index of each peer' }) },
     {
       title: failure === null ? 'Messages, last moments' : 'Messages before the failure',
-      spec: spaceTimeSpec(events, { fromMs, toMs: Math.max(endMs, fromMs + 1), nodes, title: `Messages ${fromMs}-${endMs} ms` }),
+      spec: spaceTimeSpec(events, { fromMs, toMs: Math.max(endMs, fromMs + 1), nodes, marks, title: `Messages ${fromMs}-${endMs} ms` }),
     },
   ];
 }

@@ -63,9 +63,10 @@ async function showRun(outcome: TestOutcome, world: World, failureAtMs: number |
   const endMs = Math.max(1, failureAtMs ?? world.nowMs());
   const what = outcome.passed ? 'passed' : `failed: ${outcome.failure}`;
   process.stdout.write(`${outcome.name} (seed ${outcome.seed}) ${what}\nreplay: npx distlab replay raft ${outcome.name} --seed ${outcome.seed} --impl labs/raft/raft.ipynb --out replay-${outcome.name}\n`);
-  await show(nodeTimelineSpec(events, { toMs: endMs, nodes: world.nodeIds, title: `${outcome.name} seed ${outcome.seed}: role and term` }));
+  const marks = failureAtMs === null ? [] : [{ atMs: failureAtMs, label: `FAILED (${outcome.kind}): ${outcome.failure ?? ''}` }];
+  await show(nodeTimelineSpec(events, { toMs: endMs, nodes: world.nodeIds, marks, title: `${outcome.name} seed ${outcome.seed}: role and term` }));
   if (!morePlots) return;
-  await show(metricSpec(events, { name: 'commitIndex', toMs: endMs, title: `${outcome.name} seed ${outcome.seed}: commit index` }));
+  await show(metricSpec(events, { name: 'commitIndex', toMs: endMs, marks, title: `${outcome.name} seed ${outcome.seed}: commit index` }));
   const fromMs = Math.max(0, endMs - spaceTimeWindowMs);
-  await show(spaceTimeSpec(events, { fromMs, toMs: endMs, nodes: world.nodeIds, title: `${outcome.name} seed ${outcome.seed}: messages ${fromMs}-${endMs} ms` }));
+  await show(spaceTimeSpec(events, { fromMs, toMs: endMs, nodes: world.nodeIds, marks, title: `${outcome.name} seed ${outcome.seed}: messages ${fromMs}-${endMs} ms` }));
 }

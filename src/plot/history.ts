@@ -9,6 +9,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { AnnotatedHistory, HistoryAnnotation, Operation } from '../check/linearizability/history';
 import type { CheckResult } from '../check/linearizability/checker';
 import type { AnyModel } from '../check/linearizability/model';
+import { eventColors } from './palette';
 
 export interface HistorySpecOptions {
   /** Used for one-line descriptions of operations in tooltips and labels. */
@@ -68,7 +69,9 @@ export function historySpec(
   const rows = historyRows(operations, result, options);
   const clients = [...new Set(rows.map((row) => row.client))];
   const colorBy = options.colorBy ?? 'verdict';
-  const statusDomain = Object.keys(historyStatusColors);
+  // Only the verdicts present, so the legend lists what is drawn (colours stay fixed per verdict).
+  const present = new Set(rows.map((row) => row.status));
+  const statusDomain = Object.keys(historyStatusColors).filter((status) => present.has(status as HistoryStatus));
   const color =
     colorBy === 'verdict'
       ? { field: 'status', type: 'nominal', title: 'verdict', legend: { labelLimit: 240 }, scale: { domain: statusDomain, range: statusDomain.map((status) => historyStatusColors[status as HistoryStatus]) } }
@@ -106,12 +109,13 @@ export function historySpec(
       transform: [{ calculate: "datum.status === 'cannot be linearized' ? '✗ ' + datum.description : '' + datum.position", as: 'label' }],
     },
   ];
-  if (annotations.length > 0) layers.push(...annotationLayers(annotations));
+  const height = Math.max(heightPxMin, rowHeightPx * clients.length);
+  if (annotations.length > 0) layers.push(...annotationLayers(annotations, height));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: options.title ?? titleOf(result, operations.length),
     width: options.width ?? 720,
-    height: Math.max(heightPxMin, rowHeightPx * clients.length),
+    height,
     layer: layers,
     // Verdict colours and fault colours are different legends, not one merged scale.
     resolve: { scale: { color: 'independent' } },
@@ -168,13 +172,15 @@ function describe(model: AnyModel | undefined, operation: Operation): string {
   return `${JSON.stringify(operation.input)} -> ${operation.known ? JSON.stringify(operation.output) : '?'}`;
 }
 
-function annotationLayers(annotations: readonly HistoryAnnotation[]): unknown[] {
+function annotationLayers(annotations: readonly HistoryAnnotation[], heightPx: number): unknown[] {
   const values = annotations.map((annotation) => ({ ...annotation }));
+  const kinds = { fault: eventColors.fault, crash: eventColors.crash, restart: eventColors.restart, note: eventColors.note };
+  const domain = Object.keys(kinds).filter((kind) => values.some((value) => value.kind === kind));
   const color = {
     field: 'kind',
     type: 'nominal',
     title: 'event',
-    scale: { domain: ['fault', 'crash', 'restart', 'note'], range: ['#9467bd', '#8c564b', '#17becf', '#7f7f7f'] },
+    scale: { domain, range: domain.map((kind) => kinds[kind as keyof typeof kinds]) },
   };
   return [
     {
@@ -185,7 +191,8 @@ function annotationLayers(annotations: readonly HistoryAnnotation[]): unknown[] 
     {
       data: { values },
       // Rotated so the label runs down from the top edge, just left of its rule, inside the plot.
-      mark: { type: 'text', angle: 270, align: 'right', baseline: 'bottom', fontSize: 9, y: 0, dx: -3, dy: -2 },
+      // Cut to the plot's height (with an ellipsis) so a long label never runs into the axis.
+      mark: { type: 'text', angle: 270, align: 'right', baseline: 'bottom', fontSize: 9, y: 0, dx: -3, dy: -2, limit: heightPx - 8 },
       encoding: { x: { field: 'atMs', type: 'quantitative' }, text: { field: 'description' }, color: { ...color, legend: null } },
     },
   ];

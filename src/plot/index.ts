@@ -18,9 +18,21 @@ export { htmlPage, writeHtmlPage, htmlPageBytesMax } from './html';
 export type { HtmlPageOptions, HtmlSection } from './html';
 export { spaceTimeSpec, spaceTimeArrowsMax } from './space-time';
 export type { SpaceTimeOptions } from './space-time';
-export { nodeTimelineSpec } from './node-timeline';
+export { nodeTimelineSpec, timelineKeys } from './node-timeline';
 export type { NodeTimelineOptions } from './node-timeline';
-export { metricSpec } from './metric';
+export { metricSpec, metricLegendNodesMax } from './metric';
 export type { MetricOptions } from './metric';
 // The linearizability history view (src/plot/history.ts).
 export { historySpec } from './history';
+// One palette for roles and events in every chart (src/plot/palette.ts).
+export { roleColors, eventColors, phaseColors, seriesColors, roleColorScale, orderedRoles } from './palette';
+// Marked moments (failures, invariant violations) on the time-axis charts.
+export type { TimeMark } from './marks';
+export { noDataLayer } from './no-data';
+export type { PlotSize } from './no-data';
+// Measured against ideal speedup (notebook 01).
+export { speedupSpec, idealSpeedupLabel } from './speedup';
+export type { SpeedupPoint, SpeedupOptions } from './speedup';
+// The MapReduce task Gantt chart (lab 1's tester and notebook 01).
+export { taskGanttSpec, barLabel, ganttMarkKeys } from './gantt';
+export type { GanttBar, GanttCrash, TaskGanttOptions } from './gantt';

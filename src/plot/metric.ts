@@ -7,6 +7,8 @@
 import type { TraceEvent } from '../runtime/trace-event';
 import type { VegaLiteSpec } from './render';
 import { checkWindow, lastTimeMs } from './lanes';
+import { markRuleLayer, marksInWindow, titleWithMarks, type TimeMark } from './marks';
+import { noDataLayer } from './no-data';
 import { tooltipFields } from './space-time';
 
 export interface MetricOptions {
@@ -20,7 +22,12 @@ export interface MetricOptions {
   readonly title?: string;
   /** Plot width in pixels; default 720. */
   readonly width?: number;
+  /** Moments to point at (a failure, invariant violations): red rules, explained in the subtitle. */
+  readonly marks?: readonly TimeMark[];
 }
+
+/** Node entries shown in the legend at most; a larger cluster's legend ends with "…N entries". */
+export const metricLegendNodesMax = 10;
 
 interface PointRow {
   node: string;
@@ -75,31 +82,58 @@ export function metricSpec(events: readonly TraceEvent[], options: MetricOptions
     push(node, window.toMs, value);
   }
   const nodeCount = reported.size;
+  const empty = nodeCount === 0 ? `no node reported a "${options.name}" metric before ${window.toMs} ms` : undefined;
   const description =
     `metric "${options.name}": ${nodeCount} nodes, ${rows.length} points, ${window.fromMs}-${window.toMs} ms` +
-    (nodeCount === 0 ? ' (no node.metric events with this name)' : '');
+    (empty === undefined ? '' : ` (${empty})`);
+  return buildSpec({ options, window, rows, empty, marks: marksInWindow(options.marks, window), description });
+}
+
+function buildSpec(parts: {
+  options: MetricOptions;
+  window: { fromMs: number; toMs: number };
+  rows: PointRow[];
+  empty: string | undefined;
+  marks: TimeMark[];
+  description: string;
+}): VegaLiteSpec {
+  const { options, window, empty } = parts;
+  const width = options.width ?? 720;
+  const height = 240;
+  const x = {
+    type: 'quantitative' as const,
+    title: 'virtual time (ms)',
+    scale: { domain: [window.fromMs, window.toMs], nice: false, zero: false },
+  };
+  const hint = `(it appears once nodes call ctx.metric("${options.name}", value))`;
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    description,
-    title: options.title ?? options.name,
-    width: options.width ?? 720,
-    height: 240,
-    data: { values: rows },
-    mark: { type: 'line', interpolate: 'step-after', clip: true, point: false },
-    encoding: {
-      x: {
-        field: 'atMs',
-        type: 'quantitative',
-        title: 'virtual time (ms)',
-        scale: { domain: [window.fromMs, window.toMs], nice: false, zero: false },
+    description: parts.description,
+    title: titleWithMarks(options.title ?? options.name, parts.marks, { width }),
+    width,
+    height,
+    layer: [
+      {
+        data: { values: parts.rows },
+        mark: { type: 'line', interpolate: 'step-after', point: false },
+        encoding: {
+          x: { field: 'atMs', ...x },
+          y: { field: 'value', type: 'quantitative', title: options.name },
+          color: {
+            field: 'node',
+            type: 'nominal',
+            title: 'node',
+            legend: empty === undefined ? { symbolLimit: metricLegendNodesMax } : null,
+          },
+          detail: { field: 'segment', type: 'nominal' },
+          tooltip: tooltipFields(['node', 'value', 'atMs']).map((entry) =>
+            entry.field === 'value' ? { ...entry, type: 'quantitative' as const } : entry,
+          ),
+        },
       },
-      y: { field: 'value', type: 'quantitative', title: options.name },
-      color: { field: 'node', type: 'nominal', title: 'node' },
-      detail: { field: 'segment', type: 'nominal' },
-      tooltip: tooltipFields(['node', 'value', 'atMs']).map((entry) =>
-        entry.field === 'value' ? { ...entry, type: 'quantitative' as const } : entry,
-      ),
-    },
+      markRuleLayer(parts.marks, x),
+      ...(empty === undefined ? [] : [noDataLayer([`No data: ${empty}`, hint], { width, height })]),
+    ],
   };
   return spec as VegaLiteSpec;
 }
