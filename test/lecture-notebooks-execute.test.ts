@@ -1,6 +1,6 @@
-// Executes lecture notebooks 04 onwards (and the translations under notebooks/zh/) headlessly,
-// as notebook-execute.test.ts does for 00-03; two files so vitest runs the halves in parallel.
-// Needs `npm run build` first (notebooks import the built package); `npm test` does that.
+// Executes lecture notebooks 04 onwards headlessly, as notebook-execute.test.ts does for 00-03
+// and lecture-notebooks-zh.test.ts for the translations; separate files so vitest runs them in
+// parallel. Needs `npm run build` first (notebooks import the built package); `npm test` does that.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';

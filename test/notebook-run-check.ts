@@ -10,17 +10,17 @@ const cellTimeoutMs = 120_000;
 const vegaLiteMime = 'application/vnd.vegalite.v5+json';
 
 /**
- * The lecture notebooks, relative to notebooks/, in two halves run by two test files so vitest
- * runs them in parallel and neither file passes the 2-minute limit: 00-03 in
- * notebook-execute.test.ts, 04 onwards and the translations (zh/) in
- * lecture-notebooks-execute.test.ts.
+ * The lecture notebooks, relative to notebooks/, in three groups run by three test files so
+ * vitest runs them in parallel and no file passes the 2-minute limit: 00-03 in
+ * notebook-execute.test.ts, 04 onwards in lecture-notebooks-execute.test.ts, and the
+ * translations (zh/) in lecture-notebooks-zh.test.ts.
  */
-export function lectureNotebooks(half: 'first' | 'second'): string[] {
+export function lectureNotebooks(group: 'first' | 'second' | 'translations'): string[] {
   const all = fs.readdirSync(notebooksDir, { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.ipynb') && !name.includes('.ipynb_checkpoints'))
     .sort();
-  const first = (name: string): boolean => !name.includes(path.sep) && Number(name.slice(0, 2)) < 4;
-  return all.filter((name) => (half === 'first') === first(name));
+  const groupOf = (name: string): string => (name.includes(path.sep) ? 'translations' : Number(name.slice(0, 2)) < 4 ? 'first' : 'second');
+  return all.filter((name) => groupOf(name) === group);
 }
 
 /** Runs a notebook and expects every cell to pass and every `show(` cell to display a Vega-Lite + SVG bundle. */

@@ -48,6 +48,12 @@ const fontCandidates: readonly string[] = [
   '/Library/Fonts/Arial.ttf', // macOS
   '/System/Library/Fonts/Supplemental/Arial.ttf',
   'C:\\Windows\\Fonts\\arial.ttf',
+  // CJK glyphs for the Chinese notebooks (notebooks/zh): resvg falls back to these for characters
+  // DejaVu lacks, so PNG labels show 中文 instead of boxes (Debian: fonts-noto-cjk).
+  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', // Debian, Ubuntu
+  '/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc', // Arch
+  '/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc', // Fedora
+  '/System/Library/Fonts/PingFang.ttc', // macOS
 ];
 
 let fontFilesCache: readonly string[] | undefined;

@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { toSourceLines, type Notebook, type NotebookCell } from '../ipynb';
 import { namedRegion, namedRegions, stripSolutions, withoutExports, withoutImports } from './regions';
 import { NotebookSourceError, parseNotebookSource, type DraftCell, type NotebookSource } from './source';
+import { translatedCells } from './translation';
 
 /** One file a source produces. */
 export interface BuildOutput {
@@ -130,8 +131,10 @@ function defaultIdPrefix(relative: string): string {
 
 /** What one source produces. `relative` is the source's repository-relative path. */
 export function buildSource(root: string, relative: string): BuildOutput[] {
-  const source = parseNotebookSource(fs.readFileSync(path.join(root, relative), 'utf8'), relative);
-  const { frontMatter } = source;
+  const parsed = parseNotebookSource(fs.readFileSync(path.join(root, relative), 'utf8'), relative);
+  const { frontMatter } = parsed;
+  const original = frontMatter.code === undefined ? null : parseNotebookSource(readRepoFile(root, frontMatter.code, relative), frontMatter.code);
+  const source = original === null ? parsed : { ...parsed, cells: translatedCells(original.cells, parsed.cells, relative, original.file) };
   const idPrefix = frontMatter.id ?? defaultIdPrefix(relative);
   const lectureTarget = relative.startsWith(lectureSources + path.sep) ? path.join('notebooks', path.relative(lectureSources, relative)).replace(/\.md$/, '.ipynb') : undefined;
   const notebook = frontMatter.notebook ?? lectureTarget;

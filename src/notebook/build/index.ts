@@ -5,3 +5,4 @@ export { namedRegion, namedRegions, stripSolutions, hasSolutionRegion, withoutIm
 export type { Region } from './regions';
 export { allBuildOutputs, buildSource, notebookFromCells, notebookSources, notebookText, skeletonText, staleOutputs, writeOutputs } from './build';
 export type { BuildOutput } from './build';
+export { translatedCells, parseReplacements } from './translation';

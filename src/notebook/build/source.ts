@@ -34,6 +34,8 @@ export interface FrontMatter {
   readonly notebook?: string;
   readonly instructor?: string;
   readonly id?: string;
+  /** A translation: the source whose code cells this one shares (translation.ts). */
+  readonly code?: string;
   readonly skeletons: readonly SkeletonTarget[];
 }
 
@@ -55,7 +57,7 @@ const codeOpen = /^```ts(?:\s+([\w-]+))?\s*$/;
 const codeClose = /^```\s*$/;
 /** Sources are small; a longer one is a mistake (e.g. an unclosed fence swallowing the file). */
 const sourceLinesMax = 3_000;
-const frontMatterKeys = new Set(['notebook', 'instructor', 'id', 'skeleton']);
+const frontMatterKeys = new Set(['notebook', 'instructor', 'id', 'skeleton', 'code']);
 
 /** Splits `---` front matter from the body; returns the body's first line number too. */
 function splitFrontMatter(lines: readonly string[], file: string): { frontMatter: FrontMatter; bodyStart: number } {

@@ -1,0 +1,45 @@
+// Executes the Chinese lecture notebooks (notebooks/zh/, built from notebooks/src/zh/ with the
+// English code cells) headlessly and checks that their charts carry Chinese text that the PNG
+// fallback can draw. Needs `npm run build` first; `npm test` does that.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureKernel, readNotebook, type KernelSetup } from 'distlab/notebook';
+import { findFontFiles } from 'distlab/plot';
+import { expectNotebookRunsWithPlots, lectureNotebooks } from './notebook-run-check';
+
+const root = path.resolve(__dirname, '..');
+const notebooks = lectureNotebooks('translations');
+let kernel: KernelSetup;
+
+beforeAll(() => {
+  if (!fs.existsSync(path.join(root, 'node_modules/distlab/plot/index.js'))) {
+    throw new Error('node_modules/distlab is missing: notebooks import the built package. Run `npm run build` first.');
+  }
+  kernel = ensureKernel();
+});
+
+/** The SVG text of every chart an executed notebook displayed. */
+function chartSvgs(file: string): string[] {
+  return readNotebook(file)
+    .cells.flatMap((cell) => (cell.cell_type === 'code' ? cell.outputs : []))
+    .map((output) => (output as { data?: Record<string, unknown> }).data?.['image/svg+xml'])
+    .filter((svg) => svg !== undefined)
+    .map((svg) => (Array.isArray(svg) ? svg.join('') : String(svg)));
+}
+
+describe('Chinese lecture notebooks', () => {
+  it('Lecture notebooks (zh): the PNG fallback has a CJK font (else labels are boxes; apt-get install fonts-noto-cjk, see .ci/run)', () => {
+    expect(notebooks).toContain(path.join('zh', '02-threads-and-rpc.ipynb'));
+    expect(findFontFiles().filter((file) => /CJK|PingFang/.test(file))).not.toEqual([]);
+  });
+
+  it.each(notebooks)('Lecture notebooks (zh): %s runs headlessly, every chart titled and labelled in Chinese', async (name) => {
+    const executed = path.join(root, 'artifacts', 'executed', name);
+    fs.mkdirSync(path.dirname(executed), { recursive: true });
+    await expectNotebookRunsWithPlots(name, kernel, executed);
+    const svgs = chartSvgs(executed);
+    expect(svgs.length).toBeGreaterThan(0);
+    for (const svg of svgs) expect(svg, `${name}: a chart without Chinese text`).toMatch(/[\u4e00-\u9fff]/);
+  });
+});
