@@ -2,9 +2,10 @@
  * Catch fractions: on how many of the grading seeds does the hidden suite catch each mutant?
  * A mutant caught on fewer than half of them counts as not caught (issue 18): one lucky seed
  * in twenty is not a test. Runs in process (mutants are our own code, not submissions): per
- * seed, the hidden scenarios in order until one fails.
+ * seed, what grading runs on it (the hidden scenarios, then the public tests) in order until
+ * one fails; `firstCatchers` says which suite caught it (public tests carry "(public)").
  *
- *   npx tsx grading/mutants/catch.ts --lab raft [--seeds 20] [--only a,b] [--shard 0/2]
+ *   npx tsx grading/mutants/catch.ts --lab raft [--seeds 20] [--aimed] [--only a,b] [--shard 0/2]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,7 +17,7 @@ import { evaluateGraph, preloadDistlab } from '../../src/testing/module-graph';
 import { packageRoot } from '../../src/testing/package-root';
 import { runTest } from '../../src/testing/run-test';
 import { hiddenModule, readGradingConfig } from '../grader/config';
-import { applyMutant, writeSubmission, type Mutant } from './mutant';
+import { writeMutant, type Mutant } from './mutant';
 
 /** A mutant counts as caught when the hidden suite catches it on at least this share of the seeds. */
 export const catchFractionMin = 0.5;
@@ -37,6 +38,8 @@ export interface CatchOptions {
   readonly mutants: readonly Mutant[];
   /** Grading seeds (default: the lab config's `seeds`, from its `seedBase`). */
   readonly seeds?: number;
+  /** Run only the tests each mutant names in `caughtBy` (a lower bound, much faster). */
+  readonly aimed?: boolean;
   readonly onRow?: (row: CatchRow) => void;
 }
 
@@ -52,20 +55,21 @@ export async function catchFractions(options: CatchOptions): Promise<CatchRow[]>
   if (hiddenFile === null) throw new Error(`grading/config/${options.lab}.json names no hidden module: there is nothing to catch mutants with`);
   const graph = compileModuleGraph(hiddenFile);
   await preloadDistlab(graph);
-  const tests = (evaluateGraph(graph).hiddenTests ?? []) as ReadonlyArray<LabTest<unknown>>;
+  const hidden = (evaluateGraph(graph).hiddenTests ?? []) as ReadonlyArray<LabTest<unknown>>;
+  const tests = [...hidden, ...lab.tests.filter((test) => test.part in config.parts).map((test) => ({ ...test, name: `${test.name} (public)` }))];
   const bounded = tests.map((test) => ({ ...test, world: { ...test.world, eventsMax: Math.min(test.world?.eventsMax ?? mutantEventsMax, mutantEventsMax) } }));
   const seeds = Array.from({ length: options.seeds ?? config.seeds }, (_, k) => config.seedBase + k + 1);
-  const reference = fs.readFileSync(path.join(root, 'grading', 'solutions', options.lab, `${options.lab}.ts`), 'utf8');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-catch-'));
   const rows: CatchRow[] = [];
   try {
     for (const mutant of options.mutants) {
-      const file = writeSubmission(path.join(work, mutant.name), `${options.lab}.ts`, applyMutant(reference, mutant), options.lab, root);
+      const file = writeMutant(path.join(work, mutant.name), options.lab, mutant, root);
       const compiled = compileImplementation(file, { typeCheck: false });
       const firstCatchers: Record<string, number> = {};
       let caught = 0;
+      const aimed = options.aimed === true && mutant.caughtBy !== undefined ? bounded.filter((test) => mutant.caughtBy?.includes(test.name.replace(' (public)', ''))) : bounded;
       for (const seed of seeds) {
-        for (const test of bounded) {
+        for (const test of aimed) {
           const impl = implementationFor(lab, { file: compiled.file, exports: await evaluateImplementation(compiled) });
           const { outcome } = await runTest(lab, test, impl, seed);
           if (outcome.passed) continue;
@@ -102,7 +106,7 @@ if (require.main === module) {
   const { mutantsOf } = require('./run') as typeof import('./run');
   const mutants = mutantsOf(lab).filter((mutant, index) => index % shards === shard && (only === undefined || only.includes(mutant.name)));
   const seeds = flag('--seeds');
-  catchFractions({ lab, mutants, ...(seeds === undefined ? {} : { seeds: Number(seeds) }), onRow: (row) => void process.stdout.write(`${catchLine(row)}\n`) }).then(
+  catchFractions({ lab, mutants, aimed: args.includes('--aimed'), ...(seeds === undefined ? {} : { seeds: Number(seeds) }), onRow: (row) => void process.stdout.write(`${catchLine(row)}\n`) }).then(
     (rows) => {
       process.exitCode = rows.every(caughtEnough) ? 0 : 1;
     },

@@ -6,6 +6,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export interface MutantEdit {
+  /**
+   * The reference module the edit applies to, for a reference in several modules
+   * (grading/solutions/<lab>/ without a <lab>.ts, e.g. `coordinator.ts`); default `index.ts`.
+   * Ignored for a one-file reference.
+   */
+  readonly file?: string;
   /** Text that must occur exactly once in the reference. */
   readonly find: string;
   readonly replace: string;
@@ -18,10 +24,11 @@ export interface Mutant {
   readonly mistake: string;
   readonly edits: readonly MutantEdit[];
   /**
-   * The hidden scenario aimed at this mistake (or the one that catches it most often): CI runs
-   * just that one on one grading seed (grading/mutants.test.ts); `catch.ts` measures all seeds.
+   * The tests aimed at this mistake (hidden scenarios, or public tests where the hidden ones add
+   * nothing): CI runs just these on one grading seed (grading/mutants.test.ts), and
+   * `catch.ts --aimed` measures them on every grading seed.
    */
-  readonly caughtBy?: string;
+  readonly caughtBy?: readonly string[];
 }
 
 export class MutantError extends Error {
@@ -29,9 +36,9 @@ export class MutantError extends Error {
 }
 
 /** The reference with the mutant's edits applied; throws when an edit does not match exactly once. */
-export function applyMutant(reference: string, mutant: Mutant): string {
+export function applyMutant(reference: string, mutant: Mutant, file?: string): string {
   let text = reference;
-  for (const edit of mutant.edits) {
+  for (const edit of mutant.edits.filter((candidate) => file === undefined || (candidate.file ?? 'index.ts') === file)) {
     const first = text.indexOf(edit.find);
     if (first === -1 || text.indexOf(edit.find, first + 1) !== -1) {
       throw new MutantError(`mutant ${mutant.name}: the text to replace occurs ${first === -1 ? 'nowhere' : 'more than once'} in the reference: ${JSON.stringify(edit.find.slice(0, 80))}; update grading/mutants to the reference`);
@@ -56,4 +63,22 @@ export function writeSubmission(folder: string, file: string, code: string, lab:
   const target = path.join(folder, file);
   fs.writeFileSync(target, rewritten);
   return target;
+}
+
+/**
+ * Writes the lab's reference with `mutant` applied (`null`: the reference itself) into `folder`
+ * as a submission and returns the file to grade: `<lab>.ts` for a one-file reference, else
+ * every module of grading/solutions/<lab>/ (not tests, not `buggy-*` variants) with the edits
+ * applied to the modules they name, graded through `index.ts`.
+ */
+export function writeMutant(folder: string, lab: string, mutant: Mutant | null, root: string): string {
+  const solutions = path.join(root, 'grading', 'solutions', lab);
+  const single = path.join(solutions, `${lab}.ts`);
+  const edited = (code: string, file?: string): string => (mutant === null ? code : applyMutant(code, mutant, file));
+  if (fs.existsSync(single)) return writeSubmission(folder, `${lab}.ts`, edited(fs.readFileSync(single, 'utf8')), lab, root);
+  const modules = fs.readdirSync(solutions).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.startsWith('buggy-'));
+  const missing = (mutant?.edits ?? []).map((edit) => edit.file ?? 'index.ts').filter((file) => !modules.includes(file));
+  if (missing.length > 0) throw new MutantError(`mutant ${mutant?.name}: no module ${missing.join(', ')} in grading/solutions/${lab}/`);
+  for (const file of modules) writeSubmission(folder, file, edited(fs.readFileSync(path.join(solutions, file), 'utf8'), file), lab, root);
+  return path.join(folder, 'index.ts');
 }

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { packageRoot } from '../../src/testing/package-root';
 import { grade } from '../grader/grade';
 import { round } from '../grader/results';
-import { applyMutant, writeSubmission, type Mutant } from './mutant';
+import { writeMutant, type Mutant } from './mutant';
 
 export interface MutantRow {
   readonly name: string;
@@ -57,16 +57,13 @@ export function mutantsOf(lab: string): readonly Mutant[] {
 
 export async function runMutants(options: MutantRunOptions): Promise<MutantRow[]> {
   const root = packageRoot();
-  const referenceFile = path.join(root, 'grading', 'solutions', options.lab, `${options.lab}.ts`);
-  const reference = fs.readFileSync(referenceFile, 'utf8');
   const variants: Mutant[] = [{ name: 'reference', mistake: 'none (the reference solution)', edits: [] }, ...(options.mutants ?? mutantsOf(options.lab))];
   const selected = variants.filter((variant) => options.only === undefined || variant.name === 'reference' || options.only.includes(variant.name));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-mutants-'));
   const rows: MutantRow[] = [];
   try {
     for (const variant of selected) {
-      const code = applyMutant(reference, variant);
-      const submission = writeSubmission(path.join(work, variant.name), `${options.lab}.ts`, code, options.lab, root);
+      const submission = writeMutant(path.join(work, variant.name), options.lab, variant, root);
       const common = {
         submission,
         lab: options.lab,

@@ -16,7 +16,7 @@ type Test = TestContext<MapReduceImplementation>;
 const eventsMax = 200_000;
 
 /** Starts a job and runs until the coordinator exits and every worker has exited. */
-async function runJob(t: Test, app: MapReduceApp, workers: number, replaceWorkers = false): Promise<MapReduceJob> {
+export async function runJob(t: Test, app: MapReduceApp, workers: number, replaceWorkers = false): Promise<MapReduceJob> {
   const job = MapReduceJob.start(t.world, t.impl, { app, inputs: inputFiles(), workers, nReduce: mapreduceLimits.nReduce, replaceWorkers });
   const finished = await t.runUntil(() => job.coordinatorExitedAtMs !== null, t.test.virtualMsMax);
   if (!finished) {
@@ -35,7 +35,7 @@ async function runJob(t: Test, app: MapReduceApp, workers: number, replaceWorker
 }
 
 /** Fails unless `actual` equals `expected` line for line, naming the first difference. */
-function checkLines(t: Test, actual: readonly string[], expected: readonly string[], what: string): void {
+export function checkLines(t: Test, actual: readonly string[], expected: readonly string[], what: string): void {
   const count = Math.max(actual.length, expected.length);
   for (let index = 0; index < count; index += 1) {
     if (actual[index] !== expected[index]) {
@@ -49,12 +49,12 @@ function checkLines(t: Test, actual: readonly string[], expected: readonly strin
 }
 
 /** The Go scripts read mr-out* when the coordinator exits; we also check after every worker exited. */
-function checkOutput(t: Test, job: MapReduceJob, expected: readonly string[], what: string): void {
+export function checkOutput(t: Test, job: MapReduceJob, expected: readonly string[], what: string): void {
   checkLines(t, job.outputAtCoordinatorExit ?? [], expected, `${what} when the coordinator exited`);
   checkLines(t, job.output(), expected, `${what} after every worker exited`);
 }
 
-async function sequentialOutput(app: MapReduceApp): Promise<string[]> {
+export async function sequentialOutput(app: MapReduceApp): Promise<string[]> {
   return (await runSequential(app, inputFiles())).sort();
 }
 

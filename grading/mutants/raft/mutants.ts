@@ -9,6 +9,7 @@ const firstMutants: readonly Mutant[] = [
   {
     name: 'election-reset-every-rpc',
     mistake: 'the election timer is reset by every incoming RPC, including RequestVotes it refuses and stale leaders',
+    caughtBy: ['HiddenDeposedLeaderSends3A'],
     edits: [
       {
         find: "filter((request) => (request.method === 'AppendEntries' || request.method === 'InstallSnapshot') && (request.args as { term: number }).term >= rf.currentTerm),",
@@ -27,16 +28,19 @@ const firstMutants: readonly Mutant[] = [
   {
     name: 'figure8-commit-rule',
     mistake: 'the leader commits entries of earlier terms by counting replicas (Figure 8)',
+    caughtBy: ['HiddenFigure8Scripted3C'],
     edits: [{ find: '    if (rf.log.termAt(index) !== rf.currentTerm) return;\n', replace: '' }],
   },
   {
     name: 'votedfor-not-persisted',
     mistake: 'votedFor is not persisted, so a restarted peer can vote twice in a term',
+    caughtBy: ['HiddenRestartsDuringElections3C', 'HiddenVoterRestarts3C'],
     edits: [{ find: '    votedFor: rf.votedFor,\n', replace: '    votedFor: null,\n' }],
   },
   {
     name: 'one-entry-backup',
     mistake: 'the leader backs nextIndex up one entry per rejection instead of one term',
+    caughtBy: ['TestBackup3B'],
     edits: [
       {
         find: "  if (reply.xTerm === -1) next = reply.xLength;\n  else {\n    const last = rf.log.lastIndexOfTerm(reply.xTerm);\n    next = last === -1 ? reply.xIndex : last + 1;\n  }\n",
@@ -48,26 +52,31 @@ const firstMutants: readonly Mutant[] = [
   {
     name: 'stale-reply-acted-on',
     mistake: 'an AppendEntries reply from an earlier term updates matchIndex in the current term',
+    caughtBy: ['HiddenLateReplies3C'],
     edits: [{ find: "  if (rf.role !== 'leader' || rf.currentTerm !== args.term) return; // a reply from an older term\n", replace: "  if (rf.role !== 'leader') return;\n" }],
   },
   {
     name: 'snapshot-index-off-by-one',
     mistake: 'compaction keeps the entry at the snapshot index, shifting every later index by one',
+    caughtBy: ['HiddenSnapshotOverHeldEntries3D'],
     edits: [{ find: 'this.entries.slice(index - this.snapshotIndex + 1)', replace: 'this.entries.slice(index - this.snapshotIndex)' }],
   },
   {
     name: 'snapshot-not-restored',
     mistake: 'the snapshot is not read back on restart (and the next save overwrites it with nothing)',
+    caughtBy: ['HiddenManyRestartsSnapshot3D'],
     edits: [{ find: '  rf.snapshotData = rf.ctx.persister.readSnapshot();\n', replace: '' }],
   },
   {
     name: 'heartbeats-too-frequent',
     mistake: 'the leader sends heartbeats every 10 ms, ten times the lab limit',
+    caughtBy: ['TestCount3B'],
     edits: [{ find: 'const heartbeatIntervalMs = 100;', replace: 'const heartbeatIntervalMs = 10;' }],
   },
   {
     name: 'vote-without-up-to-date-check',
     mistake: 'votes are granted without the election restriction (candidate log at least as up to date)',
+    caughtBy: ['HiddenDeposedLeaderSends3A', 'HiddenLateReplies3C'],
     edits: [
       {
         find: '  const upToDate = args.lastLogTerm > rf.log.lastTerm || (args.lastLogTerm === rf.log.lastTerm && args.lastLogIndex >= rf.log.lastIndex);\n',
@@ -78,6 +87,7 @@ const firstMutants: readonly Mutant[] = [
   {
     name: 'apply-out-of-order',
     mistake: 'newly committed entries are applied newest first',
+    caughtBy: ['HiddenDeposedLeaderSends3A'],
     edits: [
       {
         find: "  while (rf.lastApplied < rf.commitIndex) {\n    rf.lastApplied++;\n    rf.applied$.next({ type: 'command', index: rf.lastApplied, command: rf.log.commandAt(rf.lastApplied) });\n  }\n",
@@ -89,6 +99,7 @@ const firstMutants: readonly Mutant[] = [
   {
     name: 'commit-index-backwards',
     mistake: 'a stale AppendEntries moves commitIndex backwards, and entries are applied again from there',
+    caughtBy: ['HiddenCombinedFaultsSnapshot3D', 'HiddenManyRestartsSnapshot3D'],
     edits: [
       {
         find: '    setCommitIndex(rf, Math.min(args.leaderCommit, lastNewIndex));\n',
@@ -99,6 +110,7 @@ const firstMutants: readonly Mutant[] = [
   {
     name: 'commit-before-consistency-check',
     mistake: 'a follower advances commitIndex from leaderCommit before (and even when) the prevLogIndex/prevLogTerm check fails',
+    caughtBy: ['HiddenDeposedLeaderSends3A'],
     edits: [
       {
         find: '  rf.becomeFollower(args.term); // a leader of our term: a candidate steps down too\n',
@@ -109,6 +121,7 @@ const firstMutants: readonly Mutant[] = [
   {
     name: 'truncate-on-every-append',
     mistake: 'AppendEntries truncates the log after prevLogIndex even when the entries match, so a stale short request erases newer entries',
+    caughtBy: ['HiddenLongLeaderIsolation3B', 'HiddenCrashDuringInstall3D'],
     edits: [
       {
         find: '      if (at <= this.lastIndex && this.termAt(at) === entry.term) return;\n      if (at <= this.lastIndex) this.entries.length = at - this.snapshotIndex; // conflict: cut here\n',
@@ -126,37 +139,38 @@ const firstMutants: readonly Mutant[] = [
 const ruleMutants: readonly Mutant[] = [
   {
     name: 'stale-append-resets-timer',
-    caughtBy: 'HiddenDeposedLeaderSends3A',
+    caughtBy: ['HiddenDeposedLeaderSends3A'],
     mistake: 'an AppendEntries or InstallSnapshot from an older term (a deposed leader) resets the election timer',
     edits: [{ find: "(request.args as { term: number }).term >= rf.currentTerm),", replace: '(request.args as { term: number }).term >= 0),' }],
   },
   {
     name: 'vote-does-not-reset-timer',
-    caughtBy: 'HiddenElectionSettles3A',
+    caughtBy: ['HiddenElectionSettles3A'],
     mistake: 'granting a vote does not restart the election timer (Figure 2, followers)',
     edits: [{ find: '  resets$ = merge(fromLeader$, rf.votesGranted$);', replace: '  resets$ = merge(fromLeader$);' }],
   },
   {
     name: 'install-snapshot-drops-matching-entries',
-    caughtBy: 'HiddenSnapshotOverHeldEntries3D',
+    caughtBy: ['HiddenSnapshotOverHeldEntries3D'],
     mistake: 'InstallSnapshot discards the whole log, even the entries after the snapshot that match (Figure 13, rule 6)',
     edits: [{ find: '  rf.log.compact(args.lastIncludedIndex, args.lastIncludedTerm);', replace: '  rf.log = new RaftLog(args.lastIncludedIndex, [{ term: args.lastIncludedTerm, command: null }]);' }],
   },
   {
     name: 'install-snapshot-not-newer',
-    caughtBy: 'HiddenSnapshotOverHeldEntries3D',
+    caughtBy: ['HiddenSnapshotOverHeldEntries3D'],
     mistake: 'InstallSnapshot installs and applies a snapshot at or below what was already committed and applied',
     edits: [{ find: '  if (args.lastIncludedIndex <= rf.commitIndex) return { term: rf.currentTerm }; // nothing new\n', replace: '' }],
   },
   {
     name: 'snapshot-not-persisted',
-    caughtBy: 'HiddenIdleAfterSnapshot3D',
+    caughtBy: ['HiddenIdleAfterSnapshot3D'],
     mistake: 'snapshot() trims the log in memory but does not persist (the trimmed state and the snapshot reach disk only with a later save)',
     edits: [{ find: '  rf.snapshotData = snapshot;\n  persist(rf);', replace: '  rf.snapshotData = snapshot;' }],
   },
   {
     name: 'append-entries-from-stale-term',
     mistake: 'AppendEntries from an older term is not refused (Figure 2, AppendEntries rule 1): a deposed leader still writes into logs',
+    caughtBy: ['HiddenDeposedLeaderSends3A'],
     edits: [
       {
         find: '  if (args.term < rf.currentTerm) return { term: rf.currentTerm, success, xTerm, xIndex, xLength };\n  rf.becomeFollower(args.term);',
@@ -165,53 +179,51 @@ const ruleMutants: readonly Mutant[] = [
     ],
   },
   {
-    name: 'vote-in-stale-term',
-    mistake: 'RequestVote grants a vote to a candidate of an older term (Figure 2, RequestVote rule 1)',
-    edits: [{ find: 'voteGranted = args.term === rf.currentTerm && free && upToDate;', replace: 'voteGranted = free && upToDate;' }],
-  },
-  {
     name: 'higher-term-request-no-step-down',
     mistake: 'a RequestVote with a higher term updates the term but a leader stays leader (Figure 2, all servers: convert to follower)',
+    caughtBy: ['HiddenFigure8Scripted3C', 'HiddenLateReplies3C'],
     edits: [{ find: '  if (args.term > rf.currentTerm) rf.becomeFollower(args.term);', replace: '  if (args.term > rf.currentTerm) {\n    rf.currentTerm = args.term;\n    rf.votedFor = null;\n    persist(rf);\n  }' }],
   },
   {
     name: 'votedfor-kept-in-new-term',
     mistake: 'moving to a higher term keeps votedFor from the old term, so the peer cannot vote in the new one',
+    caughtBy: ['HiddenDeposedLeaderSends3A'],
     edits: [{ find: '      this.votedFor = null;\n', replace: '' }],
   },
   {
     name: 'term-not-persisted',
     mistake: 'currentTerm is not persisted (a restarted peer starts again from term 0)',
+    caughtBy: ['HiddenRestartsDuringElections3C'],
     edits: [{ find: '    currentTerm: rf.currentTerm,', replace: '    currentTerm: 0,' }],
   },
   {
     name: 'appended-entries-not-persisted',
     mistake: 'a follower acknowledges new entries without persisting them (Figure 2: persist before responding)',
+    caughtBy: ['HiddenManyRestarts3C'],
     edits: [{ find: 'if (rf.log.merge(args.prevLogIndex + 1, args.entries)) persist(rf);', replace: 'rf.log.merge(args.prevLogIndex + 1, args.entries);' }],
   },
   {
     name: 'match-index-kept-across-terms',
     mistake: 'a new leader keeps matchIndex from an earlier leadership instead of reinitialising it to 0',
+    caughtBy: ['HiddenFigure8Scripted3C', 'HiddenLateReplies3C'],
     edits: [{ find: 'this.matchIndex = this.peers.map(() => 0);', replace: 'this.matchIndex = this.peers.map((_, peer) => this.matchIndex[peer] ?? 0);' }],
-  },
-  {
-    name: 'commit-to-leader-commit',
-    mistake: 'a follower sets commitIndex to leaderCommit, not to min(leaderCommit, index of the last new entry) (Figure 2, AppendEntries rule 5)',
-    edits: [{ find: 'setCommitIndex(rf, Math.min(args.leaderCommit, lastNewIndex));', replace: 'setCommitIndex(rf, Math.min(args.leaderCommit, rf.log.lastIndex));' }],
   },
   {
     name: 'commit-without-majority',
     mistake: 'the leader commits an entry stored on one server fewer than a majority',
+    caughtBy: ['HiddenLateReplies3C', 'HiddenFigure8Scripted3C'],
     edits: [{ find: 'if (replicas >= rf.majority)', replace: 'if (replicas >= rf.majority - 1)' }],
   },
   {
     name: 'election-timeout-not-random',
     mistake: 'every election timeout is the same length (section 5.2: randomised timeouts), so split votes repeat',
+    caughtBy: ['HiddenDeposedLeaderSends3A'],
     edits: [{ find: 'rf.ctx.randomInt(electionTimeoutMsMin, electionTimeoutMsMax)', replace: 'rf.ctx.randomInt(electionTimeoutMsMin, electionTimeoutMsMin)' }],
   },
   {
     name: 'candidate-does-not-count-own-vote',
     mistake: 'a candidate does not count its own vote, so it needs a majority of the others',
+    caughtBy: ['HiddenDeposedLeaderSends3A'],
     edits: [{ find: 'let votes = 1;', replace: 'let votes = 0;' }],
   },
 ];
