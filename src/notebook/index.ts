@@ -17,3 +17,5 @@ export { ensureKernel, kernelEnv, findPython, repoRoot, JupyterSetupError, jupyt
 export type { KernelSetup } from './kernel';
 export { executeNotebook, describeRun, cellErrorText, runnerPython, runnerScript } from './execute';
 export type { CellRun, CellStatus, ExecuteOptions, NotebookRun } from './execute';
+export { projectVenv, venvReady, findVenvPython, installVenv, requirementsFileName } from './jupyter-env';
+export type { ProjectVenv } from './jupyter-env';

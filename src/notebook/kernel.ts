@@ -14,6 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { projectVenv } from './jupyter-env';
 
 /** What a process needs to launch the project's tslab kernel. */
 export interface KernelSetup {
@@ -66,12 +67,18 @@ export function repoRoot(start: string = __dirname): string {
 }
 
 /**
- * The first python3 that can import all `modules`: Debian's /usr/bin/python3 first (another
- * python3, e.g. pyenv's, often comes first on PATH and lacks Jupyter), then python3 on PATH.
+ * The first python3 that can import all `modules`: the project's own venv (.jupyter-local/venv,
+ * pinned JupyterLab) when there is one, then Debian's /usr/bin/python3 (another python3, e.g.
+ * pyenv's, often comes first on PATH and lacks Jupyter), then python3 on PATH.
  * Returns null when none can.
  */
 export function findPython(modules: readonly string[]): string | null {
   const candidates = ['/usr/bin/python3'];
+  try {
+    candidates.unshift(projectVenv(repoRoot()).python);
+  } catch {
+    // not inside a checkout: no project venv
+  }
   for (const directory of (process.env.PATH ?? '').split(path.delimiter)) {
     if (directory.length > 0) candidates.push(path.join(directory, 'python3'));
   }
