@@ -58,11 +58,11 @@ describe('nodeTimelineSpec', () => {
     const down = layerRows(spec, 0);
     expect(down).toEqual([expect.objectContaining({ node: 'c', startMs: 400, endMs: 500 })]);
     const partitions = layerRows(spec, 1);
-    // The legend says which side of the split a node was on; the groups are in the tooltip.
+    // One split: the legend names each group (many splits: the side, see plot-visual).
     expect(partitions.map((row) => [row.node, row.key, row.groups, row.startMs, row.endMs])).toEqual([
-      ['a', 'partition: minority side', '[a] [b c]', 300, 600],
-      ['b', 'partition: majority side', '[a] [b c]', 300, 600],
-      ['c', 'partition: majority side', '[a] [b c]', 300, 600],
+      ['a', 'partition: a', '[a] [b c]', 300, 600],
+      ['b', 'partition: b c', '[a] [b c]', 300, 600],
+      ['c', 'partition: b c', '[a] [b c]', 300, 600],
     ]);
     const roles = layerRows(spec, 2).filter((row) => row.node === 'a');
     expect(roles.map((row) => [row.role, row.label, row.startMs, row.endMs])).toEqual([

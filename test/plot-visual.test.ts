@@ -91,7 +91,7 @@ describe('Plot: charts of a small run (notebook 00) read at a glance', () => {
   it('Plot: node timeline has one short legend, terms inside their bars, and the shared role colours', async () => {
     const spec = nodeTimelineSpec(world.trace.events, { toMs: 1250 });
     const scene = await readable(spec, { labelsInsideBars: true });
-    expect(legendOf(scene).labels).toEqual(['follower', 'leader', timelineKeys.down, timelineKeys.majoritySide, timelineKeys.minoritySide]);
+    expect(legendOf(scene).labels).toEqual(['follower', 'leader', timelineKeys.down, 'partition: n1 n2', 'partition: n3']);
     expect(colorOf(spec, 'leader')).toBe(roleColors.leader);
     expect(colorOf(spec, 'follower')).toBe(roleColors.follower);
     expect(colorOf(spec, timelineKeys.down)).toBe(eventColors.down);
@@ -113,7 +113,9 @@ describe('Plot: charts stay readable on a faulty run (busy world, 5 nodes, rando
     const world = await busyWorld(7);
     const faults = new Set(world.trace.events.filter((event) => event.type === 'net.fault').map((event) => JSON.stringify(event)));
     expect(faults.size).toBeGreaterThan(5);
-    await readable(nodeTimelineSpec(world.trace.events), { labelsInsideBars: true });
+    const scene = await readable(nodeTimelineSpec(world.trace.events), { labelsInsideBars: true });
+    // More groups than a legend should list: each band says which side its node was on.
+    expect(legendOf(scene).labels).toEqual(expect.arrayContaining([timelineKeys.majoritySide, timelineKeys.minoritySide]));
     await readable(spaceTimeSpec(world.trace.events, { fromMs: 1000, toMs: 1500 }));
   });
 });

@@ -42,7 +42,10 @@ interface SegmentRow {
   key: string;
   role?: string;
   term?: number;
+  /** All groups of the split, for the tooltip. */
   groups?: string;
+  /** This node's group ("partition: a b"), the legend entry when a chart has few groups. */
+  group?: string;
 }
 
 /** Legend entries besides the roles. */
@@ -51,6 +54,10 @@ export const timelineKeys = {
   majoritySide: 'partition: majority side',
   minoritySide: 'partition: minority side',
 } as const;
+
+/** Up to this many distinct groups, partition bands are coloured by group; beyond, by side. */
+export const timelinePartitionGroupsMax = 4;
+const groupColors: readonly string[] = ['#66c2a5', '#fc8d62', '#8da0cb', '#e78ac3'];
 
 /** Term labels are 10 px; Vega estimates a label's width as 0.8 x font size per character. */
 const termFontSize = 10;
@@ -77,7 +84,7 @@ export function nodeTimelineSpec(events: readonly TraceEvent[], options: NodeTim
 
   const down = keep(downSegments(events, lanes, window.toMs));
   const roles = keep(roleSegments(events, lanes, window.toMs));
-  const partitions = keep(partitionSegments(events, lanes, window.toMs));
+  const partitions = byGroupWhenFew(keep(partitionSegments(events, lanes, window.toMs)));
   const width = options.width ?? 720;
   const labels = termLabels(roles, window, width);
   const marks = marksInWindow(options.marks, window);
@@ -86,6 +93,15 @@ export function nodeTimelineSpec(events: readonly TraceEvent[], options: NodeTim
     `${down.length} down periods, ${partitions.length} partition bands, ${window.fromMs}-${window.toMs} ms` +
     (marks.length === 0 ? '' : `, ${marks.length} marked moments`);
   return buildSpec({ window, nodes, lanes, down, roles, labels, partitions, marks, description, width, options });
+}
+
+/**
+ * A few partitions (a notebook's one split) read best by group ("partition: n1 n2"); a long
+ * faulty run has dozens of groups, which read best as the side each node was on.
+ */
+function byGroupWhenFew(rows: SegmentRow[]): SegmentRow[] {
+  const groups = new Set(rows.map((row) => row.group));
+  return groups.size > timelinePartitionGroupsMax ? rows : rows.map((row) => ({ ...row, key: row.group ?? row.key }));
 }
 
 /** Role segments wide enough (at this width) to hold their term label. */
@@ -103,6 +119,8 @@ function colorScale(roles: readonly SegmentRow[], others: readonly SegmentRow[])
     [timelineKeys.majoritySide, eventColors.majoritySide],
     [timelineKeys.minoritySide, eventColors.minoritySide],
   ];
+  const groups = [...present].filter((key) => key.startsWith('partition: ') && !extra.some(([known]) => known === key)).sort();
+  extra.push(...groups.map((key, index): [string, string] => [key, groupColors[index % groupColors.length] ?? eventColors.note]));
   const kept = extra.filter(([key]) => present.has(key));
   return { domain: [...roleScale.domain, ...kept.map(([key]) => key)], range: [...roleScale.range, ...kept.map(([, color]) => color)] };
 }
@@ -234,7 +252,7 @@ function roleSegments(events: readonly TraceEvent[], lanes: ReadonlyMap<string, 
 
 /**
  * Per node, the side it was on while the network was split into two or more groups: a side
- * holding more than half of the nodes can elect and commit; the others cannot.
+ * holding more than half of the drawn nodes can elect and commit; the others cannot.
  */
 function partitionSegments(events: readonly TraceEvent[], lanes: ReadonlyMap<string, number>, endMs: number): SegmentRow[] {
   const faults = events.filter((event): event is NetFaultEvent => event.type === 'net.fault');
@@ -243,14 +261,17 @@ function partitionSegments(events: readonly TraceEvent[], lanes: ReadonlyMap<str
     if (fault.groups.length < 2) return;
     const next = faults[index + 1];
     const untilMs = next === undefined ? Math.max(endMs, fault.atMs) : next.atMs;
-    const total = fault.groups.reduce((sum, members) => sum + members.length, 0);
+    // Majority among the drawn nodes (the servers), not clients or other nodes in the groups.
+    const drawn = (members: readonly string[]): number => members.filter((node) => lanes.has(node)).length;
+    const total = fault.groups.reduce((sum, members) => sum + drawn(members), 0);
     const groups = fault.groups.map((members) => `[${members.join(' ')}]`).join(' ');
     for (const members of fault.groups) {
-      const key = members.length * 2 > total ? timelineKeys.majoritySide : timelineKeys.minoritySide;
+      const key = drawn(members) * 2 > total ? timelineKeys.majoritySide : timelineKeys.minoritySide;
+      const group = `partition: ${members.filter((node) => lanes.has(node)).join(' ')}`;
       for (const node of members) {
         const lane = lanes.get(node);
         if (lane === undefined) continue;
-        rows.push({ node, startMs: fault.atMs, endMs: untilMs, laneTop: lane + 0.8, laneBottom: lane + 0.95, label: fault.description, key, groups });
+        rows.push({ node, startMs: fault.atMs, endMs: untilMs, laneTop: lane + 0.8, laneBottom: lane + 0.95, label: fault.description, key, groups, group });
       }
     }
   });
