@@ -25,3 +25,19 @@ describe('notebook translations', () => {
     expect(() => translatedCells(original, bad, 'zh.md', 'en.md')).toThrow(/zh.md code block 2: write each replacement as "original text" => "translated text"/);
   });
 });
+
+describe('withLabels', () => {
+  it('Translations: withLabels translates chart, axis and legend titles and leaves data values alone', async () => {
+    const { spaceTimeSpec, withLabels, chartLabelsZh } = await import('distlab/plot');
+    const { World } = await import('distlab');
+    const world = new World({ seed: 1 });
+    world.addNode('b', () => ({}));
+    world.addNode('a', (ctx) => { ctx.send('b', 'Ping', {}); return {}; });
+    await world.runFor(50);
+    const spec = spaceTimeSpec(world.trace.events, { fromMs: 0, toMs: 50 });
+    const text = JSON.stringify(withLabels(spec, chartLabelsZh));
+    expect(text).toContain('虚拟时间（毫秒）');
+    expect(text).not.toContain('"virtual time (ms)"');
+    expect(JSON.stringify(withLabels(spec, {}))).toEqual(JSON.stringify(spec));
+  });
+});

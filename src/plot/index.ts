@@ -36,3 +36,4 @@ export type { SpeedupPoint, SpeedupOptions } from './speedup';
 // The MapReduce task Gantt chart (lab 1's tester and notebook 01).
 export { taskGanttSpec, barLabel, ganttMarkKeys } from './gantt';
 export type { GanttBar, GanttCrash, TaskGanttOptions } from './gantt';
+export { withLabels, chartLabelsZh } from './relabel';
