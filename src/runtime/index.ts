@@ -1,6 +1,5 @@
 export { World } from './world';
 export type { ClientOperation, WorldStats } from './world';
-export { networkOptionsSchema } from './network-options';
 export type { NetworkSettings } from './network-options';
 export { MemoryPersister } from './persister';
 export type { Transport, Envelope, EnvelopeSink, Endpoint, EndpointLookup, LossStage } from './transport';

@@ -19,7 +19,7 @@ const probability = z.number().min(0).max(1);
 const ms = z.number().min(0).refine(Number.isFinite, 'must be finite');
 
 /** Latency of a link: uniform in [msMin, msMax] virtual ms. */
-export const latencySchema = z
+const latencySchema = z
   .object({ msMin: ms, msMax: ms })
   .strict()
   .refine((latency) => latency.msMax >= latency.msMin, 'msMax must not be below msMin');
@@ -30,7 +30,7 @@ export const latencySchema = z
  * reliable network; `reliable: false` gives labrpc's unreliable one (10% of requests and 10% of
  * replies lost, 0-26 ms of extra delay on requests and one-way messages).
  */
-export const networkOptionsSchema = z
+const networkOptionsSchema = z
   .object({
     /** labrpc's reliable flag. Default true. */
     reliable: z.boolean().default(true),
@@ -64,11 +64,21 @@ export type NetworkOptions = Partial<z.input<typeof networkOptionsSchema>>;
 export type Latency = NetworkSettings['latency'];
 
 /** The options schema without defaults, for changes: only the given fields are checked and returned. */
-export const networkChangesSchema = z.object(
+const changesSchema = z.object(
   Object.fromEntries(
     Object.entries(networkOptionsSchema.shape).map(([name, field]) => [name, field.removeDefault().optional()]),
   ) as unknown as { [K in keyof NetworkSettings]: z.ZodOptional<z.ZodType<NetworkSettings[K]>> },
 ).strict();
+
+/**
+ * The changes schema, for other option schemas that embed it (World options). The schemas stay
+ * module-private and are reached only through functions: the grader deep-freezes the runtime's
+ * exports, and zod 4 assigns methods on a schema lazily, so an exported schema object would
+ * break validation inside the grader.
+ */
+export function networkChangesSchema(): typeof changesSchema {
+  return changesSchema;
+}
 
 /** The settings of a new network: every default. */
 export function defaultNetworkSettings(): NetworkSettings {
@@ -77,7 +87,7 @@ export function defaultNetworkSettings(): NetworkSettings {
 
 /** Validates a change of network options; the error names each bad field and the rule. */
 export function parseNetworkChanges(options: NetworkOptions): Partial<NetworkSettings> {
-  const parsed = networkChangesSchema.safeParse(options);
+  const parsed = changesSchema.safeParse(options);
   if (parsed.success) return parsed.data as Partial<NetworkSettings>;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`);
   throw new UsageError(`invalid network options: ${problems.join('; ')}`);

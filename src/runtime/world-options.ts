@@ -30,7 +30,7 @@ export interface WorldOptions {
 const schema = z
   .object({
     seed: z.number().int().refine(Number.isSafeInteger, 'must be a safe integer'),
-    network: networkChangesSchema.optional(),
+    network: networkChangesSchema().optional(),
     onNodeError: z.enum(['stop', 'crash-node']).optional(),
     traceTimers: z.boolean().optional(),
     eventsMax: z.number().int().positive().max(limits.eventsMax).optional(),
