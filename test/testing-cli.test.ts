@@ -122,6 +122,7 @@ describe('CLI replay', () => {
     const code = await runReplayCommand('ping', 'TestNoWrongReplies1B', { seed: 9, impl: impl('broken.ts'), labDir, out }, replay);
     expect(code).toBe(1);
     expect(replay.out).toContain(`trace ${original.traceHash}`);
+    expect(replay.out).toMatch(/^replaying TestNoWrongReplies1B seed 9 with \S*broken\.ts\n/); // whose code ran
     expect(replay.out).toContain('FAILED (safety)');
     const jsonl = fs.readFileSync(path.join(out, 'trace.jsonl'));
     expect(createHash('sha256').update(jsonl).digest('hex')).toBe(original.traceHash);

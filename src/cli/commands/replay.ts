@@ -59,12 +59,14 @@ export function replayCommand(): Command {
 export async function runReplayCommand(labName: string, name: string, options: ReplayCommandOptions, output: CommandOutput): Promise<number> {
   let lab: Lab<unknown>;
   let impl: unknown;
+  let implFile: string;
   try {
     const found = await loadLab({ name: labName, ...(options.labDir === undefined ? {} : { labDir: options.labDir }) });
     lab = found.lab;
     const exact = lab.tests.find((test) => test.name === name);
     if (exact === undefined) selectTests(lab, { names: `^${name}$` });
-    const compiled = await checkImplementation(lab, implementationPath(found, options.impl), options);
+    implFile = implementationPath(found, options.impl);
+    const compiled = await checkImplementation(lab, implFile, options);
     impl = implementationFor(lab, { file: compiled.file, exports: await evaluateImplementation(compiled) });
   } catch (error) {
     if (error instanceof LabNotFoundError || error instanceof SelectionError || error instanceof ImplementationLoadError) {
@@ -80,6 +82,9 @@ export async function runReplayCommand(labName: string, name: string, options: R
     ...(options.impl === undefined ? {} : { impl: options.impl }),
     ...(options.labDir === undefined ? {} : { labDir: options.labDir }),
   };
+  // Say whose code runs: without --impl it is the lab's skeleton, not the student's work.
+  const whose = options.impl === undefined ? " (the lab's skeleton; give yours with --impl)" : '';
+  output.stdout(`replaying ${name} seed ${options.seed} with ${displayPath(implFile)}${whose}\n`);
   const { outcome, world, failure } = await withExitGuard(() => runTest(lab, test, impl, options.seed));
   const color = output.color ?? colorFor(process.stdout);
   output.stdout(`${outcomeText(outcome, target, { color, verbose: options.verbose })}\n`);
