@@ -25,15 +25,51 @@ export interface Encoded {
 const bytesTag = '$bytes';
 
 export function encode(value: unknown, root: string): Encoded {
+  if (isPlainJson(value, 0)) return sized(JSON.stringify(value), 0, false, root);
   const walk = new Walk(root);
   walk.visit(value);
   if (value === undefined) throw new CodecError(root, 'undefined is not a value; send null or omit it');
   const text = walk.byteArrays === 0 ? JSON.stringify(value) : JSON.stringify(value, replacer);
-  const bytes = Buffer.byteLength(text, 'utf8') - walk.byteOverhead;
+  return sized(text, walk.byteOverhead, walk.byteArrays > 0, root);
+}
+
+function sized(text: string, byteOverhead: number, hasBytes: boolean, root: string): Encoded {
+  const bytes = Buffer.byteLength(text, 'utf8') - byteOverhead;
   if (bytes > limits.payloadBytesMax) {
     throw new CodecError(root, `encoded size ${bytes} bytes exceeds payloadBytesMax (${limits.payloadBytesMax})`);
   }
-  return { text, bytes, hasBytes: walk.byteArrays > 0 };
+  return { text, bytes, hasBytes };
+}
+
+/**
+ * The fast path: true when `value` is made only of null, booleans, finite numbers, strings,
+ * arrays without holes and plain objects, so that JSON carries it unchanged. It keeps no path
+ * and no ancestor list; anything else (byte arrays, cycles, which show up as depth, and every
+ * value the codec rejects) answers false and goes through `Walk`, which explains the problem.
+ */
+function isPlainJson(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object') return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+  if (value === null) return true;
+  if (depth >= limits.codecDepthMax) return false;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      if (typeof item === 'string' || (typeof item === 'number' && Number.isFinite(item)) || typeof item === 'boolean' || item === null) continue;
+      if (typeof item !== 'object' || !isPlainJson(item, depth + 1)) return false;
+    }
+    return true;
+  }
+  const prototype = Object.getPrototypeOf(value) as object | null;
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  let count = 0;
+  for (const key in value) {
+    count++;
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (typeof item === 'string' || (typeof item === 'number' && Number.isFinite(item)) || typeof item === 'boolean' || item === null || item === undefined) continue;
+    if (typeof item !== 'object' || !isPlainJson(item, depth + 1)) return false;
+  }
+  if (count === 1 && (value as Record<string, unknown>)[bytesTag] !== undefined) return false;
+  return Object.getOwnPropertySymbols(value).length === 0;
 }
 
 export function decode<T = unknown>(encoded: Encoded): T {

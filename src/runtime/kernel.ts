@@ -1,3 +1,4 @@
+import { promiseHooks } from 'node:v8';
 import { UsageError } from './errors';
 import { EventQueue, type QueueEntry } from './event-queue';
 import { limits } from './limits';
@@ -112,6 +113,9 @@ export class Kernel implements Clock, NodeCodeRunner, TraceSink {
     this.running = true;
     const onRejection = (reason: unknown) => this.unhandledRejection(reason);
     process.on('unhandledRejection', onRejection);
+    const markPromise = () => { this.drainNeeded = true; };
+    const stopInit = promiseHooks.onInit(markPromise);
+    const stopSettled = promiseHooks.onSettled(markPromise);
     try {
       while (this.stopReason === null) {
         const entry = this.queue.peek();
@@ -119,8 +123,8 @@ export class Kernel implements Clock, NodeCodeRunner, TraceSink {
         this.queue.pop();
         if (!this.step(entry)) break;
         if (this.drainNeeded) {
-          this.drainNeeded = false;
           await drainMicrotasks();
+          this.drainNeeded = false;
         }
         if (predicate?.()) return true;
       }
@@ -128,6 +132,8 @@ export class Kernel implements Clock, NodeCodeRunner, TraceSink {
       return predicate?.() ?? false;
     } finally {
       process.off('unhandledRejection', onRejection);
+      stopInit();
+      stopSettled();
       this.running = false;
     }
   }
@@ -153,9 +159,6 @@ export class Kernel implements Clock, NodeCodeRunner, TraceSink {
     const previous = this.current;
     this.current = node;
     this.lastRan = node;
-    // Node code may have resolved promises of its own (lastValueFrom, an async helper): let their
-    // continuations run at this virtual time, before the next event. Measured cost: small.
-    this.drainNeeded = true;
     try {
       const result = withRxjsRedirect((error) => this.nodeError(node, where, error, true), body);
       if (isThenable(result)) {
