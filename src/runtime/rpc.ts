@@ -214,10 +214,13 @@ export class RpcLayer {
   private finishCall(record: CallRecord, result: RpcResult<unknown>): void {
     if (record.settled || !record.caller.alive) return;
     record.cancel();
-    this.kernel.record({
-      type: 'rpc.end', call: record.id, source: record.caller.nodeId, target: record.target, method: record.method, ok: result.ok,
-      ...(result.ok ? {} : { reason: result.reason }),
-    });
+    const { id: call, target, method } = record;
+    const source = record.caller.nodeId;
+    this.kernel.record(
+      result.ok
+        ? { type: 'rpc.end', call, source, target, method, ok: true }
+        : { type: 'rpc.end', call, source, target, method, ok: false, reason: result.reason },
+    );
     this.kernel.runNodeCode(record.caller, `reply to ${record.method}`, () => record.settle(result));
   }
 }

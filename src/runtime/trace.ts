@@ -77,9 +77,16 @@ export class Trace {
   }
 
   private hashPending(): void {
+    // One hasher update per ~64 KB of lines, not per event: the per-call cost dominated.
+    let chunk = '';
     for (let index = this.hashedCount; index < this.kept.length; index++) {
-      this.hasher.update(`${JSON.stringify(this.kept[index])}\n`);
+      chunk += `${JSON.stringify(this.kept[index])}\n`;
+      if (chunk.length >= hashChunkChars) {
+        this.hasher.update(chunk);
+        chunk = '';
+      }
     }
+    if (chunk.length > 0) this.hasher.update(chunk);
     this.hashedCount = this.kept.length;
   }
 
@@ -92,3 +99,6 @@ export class Trace {
     this.evicted += count;
   }
 }
+
+/** Characters of JSON lines gathered before one hasher update. */
+const hashChunkChars = 64 * 1024;
