@@ -145,7 +145,7 @@ export class Incarnation implements TimerHost, RunningNode {
   private call<R>(peer: string, method: string, args: unknown, options: CallOptions | undefined): Promise<RpcResult<R>> {
     this.check(`call('${peer}', '${method}')`);
     return new Promise<RpcResult<R>>((resolve) => {
-      this.services.messaging.startCall(this, peer, method, args, options, (result) => resolve(result as RpcResult<R>));
+      this.services.messaging.startCall(this, peer, method, args, options, resolve as (result: RpcResult<unknown>) => void);
     });
   }
 

@@ -41,6 +41,12 @@ export class Kernel implements Clock, NodeCodeRunner, TraceSink {
   /** The node whose code ran last: async continuations after a step most likely belong to it. */
   private lastRan: RunningNode | null = null;
   private stopReason: string | null = null;
+  /** Where the running node code is (for errors RxJS reports while it runs). */
+  private currentWhere = '';
+  /** RxJS reports errors synchronously while node code runs: they belong to the innermost running node. */
+  private readonly rxjsErrorSink = (error: unknown): void => {
+    if (this.current !== null) this.nodeError(this.current, this.currentWhere, error, true);
+  };
 
   constructor(options: KernelOptions) {
     this.options = options;
@@ -157,10 +163,12 @@ export class Kernel implements Clock, NodeCodeRunner, TraceSink {
   runNodeCode<T>(node: RunningNode, where: string, body: () => T): T | typeof threw {
     if (!node.alive) return threw;
     const previous = this.current;
+    const previousWhere = this.currentWhere;
     this.current = node;
+    this.currentWhere = where;
     this.lastRan = node;
     try {
-      const result = withRxjsRedirect((error) => this.nodeError(node, where, error, true), body);
+      const result = withRxjsRedirect(this.rxjsErrorSink, body);
       if (isThenable(result)) {
         if (where === 'construction' || where === 'timer' || where.startsWith('message') || where.startsWith('reply to')) {
           result.then(undefined, (error: unknown) => this.nodeError(node, where, error, true));
@@ -172,6 +180,7 @@ export class Kernel implements Clock, NodeCodeRunner, TraceSink {
       return threw;
     } finally {
       this.current = previous;
+      this.currentWhere = previousWhere;
     }
   }
 
