@@ -155,8 +155,12 @@ export function toSourceLines(text: string): string[] {
  * Jupyter afterwards gives a small diff.
  */
 export function writeNotebook(file: string, notebook: Notebook): void {
-  const cleared = clearOutputs(notebook);
-  fs.writeFileSync(file, `${JSON.stringify(sortKeys(cleared), null, 1)}\n`, 'utf8');
+  fs.writeFileSync(file, notebookText(clearOutputs(notebook)), 'utf8');
+}
+
+/** A notebook file's exact text in Jupyter's layout: sorted keys, one-space indent, trailing newline. */
+export function notebookText(notebook: Notebook): string {
+  return `${JSON.stringify(sortKeys(notebook), null, 1)}\n`;
 }
 
 function sortKeys(value: unknown): unknown {

@@ -12,7 +12,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { toSourceLines, type Notebook, type NotebookCell } from '../ipynb';
+import { notebookText, toSourceLines, type Notebook, type NotebookCell } from '../ipynb';
 import { namedRegion, namedRegions, stripSolutions, withoutExports, withoutImports } from './regions';
 import { NotebookSourceError, parseNotebookSource, type DraftCell, type NotebookSource } from './source';
 import { translatedCells } from './translation';
@@ -68,22 +68,6 @@ function codeCellText(root: string, text: string, version: Version, where: strin
   });
   const joined = lines.join('\n');
   return version === 'student' ? stripSolutions(joined, null, where) : joined;
-}
-
-/** Jupyter's layout: sorted keys, one-space indent, trailing newline. */
-export function notebookText(notebook: Notebook): string {
-  return `${JSON.stringify(sortKeys(notebook), null, 1)}\n`;
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object') return value;
-  const record = value as Record<string, unknown>;
-  return Object.fromEntries(
-    Object.keys(record)
-      .sort()
-      .map((key) => [key, sortKeys(record[key])]),
-  );
 }
 
 /** The notebook for parsed cells, with stable cell ids `<prefix>-<nn>`. */
