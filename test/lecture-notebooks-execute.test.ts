@@ -1,21 +1,15 @@
 // Executes lecture notebooks 04 onwards headlessly, as notebook-execute.test.ts does for 00-03
 // and lecture-notebooks-zh.test.ts for the translations; separate files so vitest runs them in
 // parallel. Needs `npm run build` first (notebooks import the built package); `npm test` does that.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureKernel, type KernelSetup } from 'distlab/notebook';
-import { expectNotebookRunsWithPlots, lectureNotebooks } from './notebook-run-check';
+import type { KernelSetup } from 'distlab/notebook';
+import { builtKernel, expectNotebookRunsWithPlots, lectureNotebooks } from './notebook-run-check';
 
-const root = path.resolve(__dirname, '..');
 const notebooks = lectureNotebooks('second');
 let kernel: KernelSetup;
 
 beforeAll(() => {
-  if (!fs.existsSync(path.join(root, 'node_modules/distlab/plot/index.js'))) {
-    throw new Error('node_modules/distlab is missing: notebooks import the built package. Run `npm run build` first.');
-  }
-  kernel = ensureKernel();
+  kernel = builtKernel();
 });
 
 describe('lecture notebooks 04 onwards', () => {

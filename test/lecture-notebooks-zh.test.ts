@@ -4,19 +4,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureKernel, readNotebook, type KernelSetup } from 'distlab/notebook';
+import { readNotebook, type KernelSetup } from 'distlab/notebook';
 import { findFontFiles } from 'distlab/plot';
-import { expectNotebookRunsWithPlots, lectureNotebooks } from './notebook-run-check';
+import { builtKernel, expectNotebookRunsWithPlots, lectureNotebooks } from './notebook-run-check';
 
 const root = path.resolve(__dirname, '..');
 const notebooks = lectureNotebooks('translations');
 let kernel: KernelSetup;
 
 beforeAll(() => {
-  if (!fs.existsSync(path.join(root, 'node_modules/distlab/plot/index.js'))) {
-    throw new Error('node_modules/distlab is missing: notebooks import the built package. Run `npm run build` first.');
-  }
-  kernel = ensureKernel();
+  kernel = builtKernel();
 });
 
 /** The SVG text of every chart an executed notebook displayed. */

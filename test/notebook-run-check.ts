@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'vitest';
-import { codeCells, describeRun, executeNotebook, readNotebook, type KernelSetup, type NotebookRun } from 'distlab/notebook';
+import { codeCells, describeRun, ensureKernel, executeNotebook, readNotebook, type KernelSetup, type NotebookRun } from 'distlab/notebook';
 
 const root = path.resolve(__dirname, '..');
 export const notebooksDir = path.join(root, 'notebooks');
@@ -37,4 +37,12 @@ export async function expectNotebookRunsWithPlots(name: string, kernel: KernelSe
     expect(bundles?.length ?? 0, message).toBeGreaterThan(0);
   }
   return run;
+}
+
+/** The kernel, after checking the package is built (notebooks import node_modules/distlab, a link into dist/). */
+export function builtKernel(): KernelSetup {
+  if (!fs.existsSync(path.join(root, 'node_modules/distlab/plot/index.js'))) {
+    throw new Error('node_modules/distlab is missing: notebooks import the built package. Run `npm run build` first.');
+  }
+  return ensureKernel();
 }
