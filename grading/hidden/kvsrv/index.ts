@@ -16,7 +16,7 @@ import type { TraceEvent } from 'distlab';
 import type { LabTest } from 'distlab/testing';
 import { kvTestVirtualMsMax, kvWorld, runKvTest, serverId, type KvClient, type KvTester } from '../../../labs/kvsrv/harness';
 import { checkLinearizable } from '../../../labs/kvsrv/tests/kv';
-import { checkMutualExclusion } from '../../../labs/kvsrv/tests/lock';
+import { checkMutualExclusion, runLockTest } from '../../../labs/kvsrv/tests/lock';
 import { rpcNames, type KvsrvImplementation } from '../../../labs/kvsrv/types';
 
 type KvTest = LabTest<KvsrvImplementation>;
@@ -46,27 +46,7 @@ function kvTest(name: string, description: string, world: KvTest['world'], body:
 
 /** A lock scenario: mutual exclusion is checked over the trace afterwards, even when the body failed. */
 function lockTest(name: string, description: string, world: KvTest['world'], body: (h: KvTester) => Promise<void>): KvTest {
-  return {
-    name,
-    part: 'lock',
-    description,
-    world,
-    virtualMsMax: kvTestVirtualMsMax,
-    async run(t) {
-      let tester: KvTester | null = null;
-      let thrown: unknown = null;
-      try {
-        await runKvTest(t, async (h) => {
-          tester = h;
-          await body(h);
-        });
-      } catch (error) {
-        thrown = error;
-      }
-      if (tester !== null) checkMutualExclusion(tester);
-      if (thrown !== null) throw thrown;
-    },
-  };
+  return { name, part: 'lock', description, world, virtualMsMax: kvTestVirtualMsMax, run: (t) => runLockTest(t, body) };
 }
 
 /** Clients racing versioned Puts on `keys` for `ms`; returns the OK and ErrMaybe counts per key. */

@@ -5,6 +5,8 @@
  */
 import { kvTestVirtualMsMax, kvWorld, runKvTest, type KvClient, type KvTest, type KvTester } from '../harness';
 import { lockMutualExclusion } from '../lock-ownership';
+import type { TestContext } from 'distlab/testing';
+import type { KvsrvImplementation } from '../types';
 
 /** Go's NCLNT and NSEC: clients in the many-client tests, and how long they run. */
 const lockClients = 10;
@@ -20,30 +22,27 @@ export function checkMutualExclusion(h: KvTester): void {
   if (violation !== null) h.fail('safety', `${lockMutualExclusion.name}: ${violation}`);
 }
 
-/** Wraps a lock test body: runs it, then checks mutual exclusion over the trace even if the body failed. */
+/**
+ * Runs a lock test body (runKvTest), then checks mutual exclusion over the trace, even when the
+ * body failed: an overlap is the root cause of most other lock failures, so it wins.
+ */
+export async function runLockTest(t: TestContext<KvsrvImplementation>, body: (h: KvTester) => Promise<void>): Promise<void> {
+  let thrown: unknown = null;
+  let tester: KvTester | null = null;
+  try {
+    await runKvTest(t, async (h) => {
+      tester = h;
+      await body(h);
+    });
+  } catch (error) {
+    thrown = error;
+  }
+  if (tester !== null) checkMutualExclusion(tester);
+  if (thrown !== null) throw thrown;
+}
+
 function lockTest(name: string, description: string, unreliable: boolean, body: (h: KvTester) => Promise<void>): KvTest {
-  return {
-    name,
-    part: 'lock',
-    description,
-    world: kvWorld({ unreliable }),
-    virtualMsMax: kvTestVirtualMsMax,
-    async run(t) {
-      let thrown: unknown = null;
-      let tester: KvTester | null = null;
-      try {
-        tester = await runKvTest(t, async (h) => {
-          tester = h;
-          await body(h);
-        });
-      } catch (error) {
-        thrown = error;
-      }
-      // An overlap is the root cause of most other lock failures, so it wins.
-      if (tester !== null) checkMutualExclusion(tester);
-      if (thrown !== null) throw thrown;
-    },
-  };
+  return { name, part: 'lock', description, world: kvWorld({ unreliable }), virtualMsMax: kvTestVirtualMsMax, run: (t) => runLockTest(t, body) };
 }
 
 /** Go's oneClient: acquire, check and write the shared key "l0", hold 10 ms, clear it, release. */
