@@ -7,21 +7,21 @@
  *   - the linearizability history picture (distlab/plot's historySpec) of the Gets and Puts.
  */
 import type { TraceEvent, World } from 'distlab';
-import { historySpec, type VegaLiteSpec } from 'distlab/plot';
+import { eventColors, historySpec, noDataLayer, type VegaLiteSpec } from 'distlab/plot';
 import type { TestFailure } from 'distlab/testing';
 import { checkKvHistory, kvOperations } from './history';
 import { overlaps, ownerships } from './lock-ownership';
 
-/** Colours of what a Put returned, and of a lost attempt. */
+/** Colours of what a Put returned, and of its attempts (a lost one in the palette's failure red). */
 export const putOutcomeColors: Readonly<Record<string, string>> = {
   OK: '#54a24b',
   ErrVersion: '#f58518',
   ErrNoKey: '#4c78a8',
   ErrMaybe: '#b279a2',
-  lost: '#d62728',
+  lost: eventColors.failure,
   answered: '#333333',
 };
-const overlapColor = '#e31a1c';
+const plotWidthPx = 720;
 /** Puts drawn at most; a longer run is cut to its last ones (an unreadable plot helps nobody). */
 export const putsDrawnMax = 300;
 /** Budget of the history picture's linearizability check, in wall ms. */
@@ -102,17 +102,19 @@ export function putTimelineSpec(events: readonly TraceEvent[], options: TimeWind
   const outcomes = Object.keys(putOutcomeColors);
   const x = { type: 'quantitative', title: 'virtual time (ms)', scale: { domain: [fromMs, toMs] } };
   const y = { field: 'client', type: 'nominal', sort: clients, title: 'client' };
-  const color = { type: 'nominal', title: 'Put returned / attempt', scale: { domain: outcomes, range: outcomes.map((outcome) => putOutcomeColors[outcome]) } };
+  const color = { type: 'nominal', title: 'outcome', scale: { domain: outcomes, range: outcomes.map((outcome) => putOutcomeColors[outcome]) } };
   const cut = inWindow.length > puts.length ? ` (last ${puts.length} of ${inWindow.length} Puts)` : '';
+  const size = { width: options.width ?? plotWidthPx, height: Math.max(60, 24 * clients.length) };
+  const empty = puts.length === 0 ? [noDataLayer(['No data: no Put returned in this run'], size)] : [];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: `${options.title ?? 'Put attempts and outcomes'}${cut}`,
-    width: options.width ?? 720,
-    height: Math.max(60, 24 * clients.length),
+    ...size,
     layer: [
+      ...empty,
       {
         data: { values: puts },
-        mark: { type: 'bar', height: { band: 0.5 }, cornerRadius: 2 },
+        mark: { type: 'bar', height: { band: 0.5 }, cornerRadius: 2, clip: true },
         encoding: {
           y,
           x: { field: 'startMs', ...x },
@@ -123,7 +125,7 @@ export function putTimelineSpec(events: readonly TraceEvent[], options: TimeWind
       },
       {
         data: { values: attempts },
-        mark: { type: 'point', filled: true, size: 40 },
+        mark: { type: 'point', filled: true, size: 40, clip: true },
         encoding: {
           y,
           x: { field: 'sentMs', ...x },
@@ -165,17 +167,17 @@ export function lockOwnershipSpec(events: readonly TraceEvent[], options: TimeWi
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title,
-    width: options.width ?? 720,
+    width: options.width ?? plotWidthPx,
     height: Math.max(60, 24 * clients.length),
     layer: [
       {
         data: { values: bands },
-        mark: { type: 'rect', color: overlapColor, opacity: 0.35 },
+        mark: { type: 'rect', color: eventColors.failure, opacity: 0.35, clip: true },
         encoding: { x: { field: 'fromMs', ...x }, x2: { field: 'toMs' }, tooltip: [{ field: 'what', title: 'overlap' }] },
       },
       {
         data: { values: intervals },
-        mark: { type: 'bar', height: { band: 0.6 }, cornerRadius: 2 },
+        mark: { type: 'bar', height: { band: 0.6 }, cornerRadius: 2, clip: true },
         encoding: {
           y: { field: 'client', type: 'nominal', sort: clients, title: 'client' },
           x: { field: 'fromMs', ...x },
@@ -194,9 +196,8 @@ export function kvsrvPlots(world: World, failure: TestFailure | null): Array<{ r
   const plots: Array<{ title: string; spec: object }> = [];
   const endMs = failure?.atMs ?? world.nowMs();
   if (ownerships(events).length > 0) plots.push({ title: 'Lock ownership', spec: lockOwnershipSpec(events, { toMs: Math.max(endMs, 1) }) });
-  // Always drawn, even empty: its title then says that no Put returned (the first thing to fix).
-  const puts = putRows(events).puts.length;
-  plots.push({ title: 'Put attempts and outcomes', spec: putTimelineSpec(events, puts > 0 ? {} : { title: 'No Put returned in this run' }) });
+  // Always drawn, even empty: it then says that no Put returned (the first thing to fix).
+  plots.push({ title: 'Put attempts and outcomes', spec: putTimelineSpec(events) });
   if (kvOperations(events).operations.length > 0) {
     const { result, operations } = checkKvHistory(events, pictureCheckMs);
     plots.push({ title: 'Linearizability of the Gets and Puts', spec: historySpec({ operations, annotations: kvOperations(events).annotations }, result) });

@@ -99,6 +99,34 @@ const HiddenLongReordering = kvTest(
   },
 );
 
+/** One client's walk through every answer on keys of its own, on a reliable network. */
+async function semanticsWalk(h: KvTester, client: KvClient, prefix: string): Promise<void> {
+  const expect = (got: string, wanted: string, call: string) => {
+    if (got !== wanted) h.fail('safety', `client ${client.id}: ${call} returned ${got}; expected ${wanted}`);
+  };
+  for (let i = 0; i < 5; i++) {
+    const key = `${prefix}${i}`;
+    expect((await client.get(key)).err, 'ErrNoKey', `Get(${JSON.stringify(key)}) of a missing key`);
+    expect(await client.put(key, 'x', 1 + i), 'ErrNoKey', `Put(${JSON.stringify(key)}, "x", ${1 + i}) of a missing key`);
+    expect(await client.put(key, `v${i}`, 0), 'OK', `Put(${JSON.stringify(key)}, "v${i}", 0) of a missing key`);
+    expect(await client.put(key, 'stale', 0), 'ErrVersion', `Put(${JSON.stringify(key)}, "stale", 0) on its first send, with a stale version`);
+    const got = await client.get(key);
+    if (got.err !== 'OK' || got.value !== `v${i}` || got.version !== 1) h.fail('safety', `client ${client.id}: Get(${JSON.stringify(key)}) returned ${JSON.stringify(got)}; expected "v${i}" at version 1`);
+  }
+}
+
+const HiddenManyKeysSemantics = kvTest(
+  'HiddenManyKeysSemantics',
+  'three clients each walk five keys of their own through every answer (ErrNoKey for Get and Put, OK, a first-send ErrVersion) at the same time',
+  kvWorld({ unreliable: false }),
+  async (h) => {
+    const clients = [h.makeClient(), h.makeClient(), h.makeClient()];
+    await Promise.all(clients.map((client, me) => h.go(() => semanticsWalk(h, client, `k${me}.`))));
+    if (h.failure !== null) throw h.failure;
+    checkLinearizable(h, 1000);
+  },
+);
+
 /**
  * A's Put is applied but its reply is lost; B then Puts the next version; A's resend finds the
  * version moved on. A must answer ErrMaybe (neither OK nor ErrVersion), and B's value stays.
@@ -277,6 +305,7 @@ const HiddenLockReleaseResent = lockTest(
 );
 
 export const hiddenTests: readonly KvTest[] = [
+  HiddenManyKeysSemantics,
   HiddenDuplicatedRequests,
   HiddenLongReordering,
   HiddenPutResentAfterOtherPut,
