@@ -9,6 +9,7 @@
 import type { TraceEvent, World } from 'distlab';
 import { eventColors, historySpec, noDataLayer, type VegaLiteSpec } from 'distlab/plot';
 import type { TestFailure } from 'distlab/testing';
+import { kvVersionedModel } from 'distlab/check';
 import { checkKvHistory, kvOperations } from './history';
 import { overlaps, ownerships } from './lock-ownership';
 
@@ -198,9 +199,25 @@ export function kvsrvPlots(world: World, failure: TestFailure | null): Array<{ r
   if (ownerships(events).length > 0) plots.push({ title: 'Lock ownership', spec: lockOwnershipSpec(events, { toMs: Math.max(endMs, 1) }) });
   // Always drawn, even empty: it then says that no Put returned (the first thing to fix).
   plots.push({ title: 'Put attempts and outcomes', spec: putTimelineSpec(events) });
-  if (kvOperations(events).operations.length > 0) {
-    const { result, operations } = checkKvHistory(events, pictureCheckMs);
-    plots.push({ title: 'Linearizability of the Gets and Puts', spec: historySpec({ operations, annotations: kvOperations(events).annotations }, result) });
-  }
+  if (kvOperations(events).operations.length > 0) plots.push({ title: 'Linearizability of the Gets and Puts', spec: historyPicture(events) });
   return plots;
+}
+
+/** Virtual ms shown on each side of the operation that cannot be placed. */
+const pictureMarginMs = 40;
+
+/**
+ * The history picture of the Gets and Puts. When no order exists, it shows the operations around
+ * the one that cannot be placed (a whole run is too long to read), with the longest ordered prefix.
+ */
+export function historyPicture(events: readonly TraceEvent[]): VegaLiteSpec {
+  const { result, operations } = checkKvHistory(events, pictureCheckMs);
+  const culprit = result.failure?.operation;
+  const model = kvVersionedModel();
+  if (culprit === undefined) return historySpec({ operations, annotations: [] }, result, { model });
+  const fromMs = Math.max(0, culprit.callMs - pictureMarginMs);
+  const toMs = (Number.isFinite(culprit.returnMs) ? culprit.returnMs : culprit.callMs) + pictureMarginMs;
+  const near = operations.filter((operation) => operation.callMs <= toMs && (operation.returnMs >= fromMs || !Number.isFinite(operation.returnMs)));
+  const title = `history around the operation that cannot be placed (${near.length} of ${operations.length} operations, ${fromMs.toFixed(0)}-${toMs.toFixed(0)} ms)`;
+  return historySpec({ operations: near, annotations: [] }, result, { model, title, failedPartitionOnly: true });
 }
