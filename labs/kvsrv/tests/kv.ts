@@ -87,8 +87,12 @@ const TestPutConcurrentReliable: KvTest = {
 
 /** Clerks in TestMemPutManyClientsReliable (Go 2026: 20,000; 2025: 100,000). */
 export const memClients = 10_000;
-/** The limit on what the server may keep per client, in bytes (Go 2026: 10). */
-export const memBytesPerClientMax = 10;
+/**
+ * The limit on heap growth per clerk, in bytes (Go: 10 in 2026, 200 in 2025). The reference
+ * measures -1 to 7 under load (noise: docs/kvsrv.md); the smallest per-client table, a Map from
+ * client id to a number, measures 46; the mutant server-per-client-table about 100.
+ */
+export const memBytesPerClientMax = 20;
 /** Size of the value each clerk puts (Go: 1000 bytes). */
 const memValueBytes = 1000;
 /** Puts by one clerk before the measurement. */
