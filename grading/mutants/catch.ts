@@ -18,6 +18,7 @@ import { packageRoot } from '../../src/testing/package-root';
 import { runTest } from '../../src/testing/run-test';
 import { hiddenModule, readGradingConfig } from '../grader/config';
 import { writeMutant, type Mutant } from './mutant';
+import { mutantsOf } from './run';
 
 /** A mutant counts as caught when the hidden suite catches it on at least this share of the seeds. */
 export const catchFractionMin = 0.5;
@@ -102,8 +103,6 @@ if (require.main === module) {
   const lab = flag('--lab') ?? 'raft';
   const only = flag('--only')?.split(',');
   const [shard, shards] = (flag('--shard') ?? '0/1').split('/').map(Number) as [number, number];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { mutantsOf } = require('./run') as typeof import('./run');
   const mutants = mutantsOf(lab).filter((mutant, index) => index % shards === shard && (only === undefined || only.includes(mutant.name)));
   const seeds = flag('--seeds');
   catchFractions({ lab, mutants, aimed: args.includes('--aimed'), ...(seeds === undefined ? {} : { seeds: Number(seeds) }), onRow: (row) => void process.stdout.write(`${catchLine(row)}\n`) }).then(

@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { packageRoot } from '../../src/testing/package-root';
 import { grade } from '../grader/grade';
 import { round } from '../grader/results';
+import { catchFractionMin, catchFractions, catchLine, caughtEnough, type CatchRow } from './catch';
 import { writeMutant, type Mutant } from './mutant';
 
 export interface MutantRow {
@@ -128,8 +129,19 @@ export async function runMutantsCli(options: Record<string, unknown>, output: { 
   });
   output.stdout(`${mutantTable(rows)}\n`);
   const verdict = mutantsVerdict(rows);
-  for (const problem of verdict.problems) output.stderr(`${problem}\n`);
-  return verdict.ok ? 0 : 1;
+  const fractions = await catchFractionsOf(options);
+  output.stdout(`\ngrading seeds on which the tests aimed at each mutant catch it (at least ${catchFractionMin * 100}% needed):\n${fractions.map(catchLine).join('\n')}\n`);
+  const missed = fractions.filter((row) => !caughtEnough(row)).map((row) => `mutant ${row.name} caught on only ${row.caught} of ${row.seeds} grading seeds`);
+  for (const problem of [...verdict.problems, ...missed]) output.stderr(`${problem}\n`);
+  return verdict.ok && missed.length === 0 ? 0 : 1;
+}
+
+/** Catch fractions (catch.ts) of the mutants `runMutantsCli` graded, on the same grading seeds. */
+function catchFractionsOf(options: Record<string, unknown>): Promise<CatchRow[]> {
+  const lab = typeof options.lab === 'string' ? options.lab : 'raft';
+  const only = typeof options.only === 'string' ? options.only.split(',') : undefined;
+  const mutants = mutantsOf(lab).filter((mutant) => only === undefined || only.includes(mutant.name));
+  return catchFractions({ lab, mutants, aimed: true, ...(typeof options.seeds === 'number' ? { seeds: options.seeds } : {}) });
 }
 
 if (require.main === module) {
