@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { World } from 'distlab';
-import { builtinModel, checkLinearizability, parseJsonHistory } from 'distlab/check';
+import { builtinModel, casRegisterModel, checkLinearizability, historyOf, parseJsonHistory } from 'distlab/check';
 import {
   eventColors,
   historySpec,
@@ -165,5 +165,21 @@ describe('Plot: other chart functions', () => {
     const history = parseJsonHistory(readFileSync(file, 'utf8'), builtinModel('kv'));
     const model = builtinModel('kv').create();
     await readable(historySpec(history, checkLinearizability(model, history.operations), { model }));
+  });
+
+  it('Plot: history chart of 300 short operations keeps position labels apart (only where they fit)', async () => {
+    const operations = historyOf(
+      Array.from({ length: 300 }, (_, index) => ({
+        client: index % 50 === 0 ? 9 : index % 3, // client 9: a few slow writes, wide enough for a label
+        input: { kind: 'write', value: index },
+        output: null,
+        callMs: index * 10,
+        returnMs: index * 10 + (index % 50 === 0 ? 150 : 8),
+      })),
+    );
+    const scene = await readable(historySpec(operations, checkLinearizability(casRegisterModel(), operations), { model: casRegisterModel() }));
+    const labels = dataItems(scene, 'text');
+    expect(labels.length).toBeGreaterThan(0); // the long operations keep their position
+    expect(labels.length).toBeLessThan(20);
   });
 });

@@ -76,13 +76,19 @@ export function historySpec(
     colorBy === 'verdict'
       ? { field: 'status', type: 'nominal', title: 'verdict', legend: { labelLimit: 240 }, scale: { domain: statusDomain, range: statusDomain.map((status) => historyStatusColors[status as HistoryStatus]) } }
       : { field: 'partition', type: 'nominal', title: 'partition' };
+  const width = options.width ?? 720;
+  // An explicit domain, so label widths computed here match the drawing.
+  const domain = [
+    Math.min(0, ...rows.map((row) => row.startMs), ...annotations.map((annotation) => annotation.atMs)),
+    Math.max(1, ...rows.map((row) => row.endMs), ...annotations.map((annotation) => annotation.atMs)),
+  ];
   const layers: unknown[] = [
     {
       data: { values: rows },
       mark: { type: 'bar', cornerRadius: 2, height: { band: 0.7 } },
       encoding: {
         y: { field: 'client', type: 'nominal', sort: clients, title: 'client' },
-        x: { field: 'startMs', type: 'quantitative', title: 'time (ms)' },
+        x: { field: 'startMs', type: 'quantitative', title: 'time (ms)', scale: { domain, nice: false } },
         x2: { field: 'endMs' },
         color,
         stroke: { condition: { test: "datum.status === 'cannot be linearized'", value: '#7f0000' }, value: null },
@@ -99,14 +105,13 @@ export function historySpec(
       },
     },
     {
-      data: { values: rows.filter((row) => row.position > 0 || row.status === 'cannot be linearized') },
-      mark: { type: 'text', align: 'left', dx: 3, fontSize: 9, color: '#111' },
+      data: { values: labelledRows(rows, width, domain) },
+      mark: { type: 'text', align: 'left', dx: 3, fontSize: labelFontSize, color: '#111' },
       encoding: {
         y: { field: 'client', type: 'nominal', sort: clients },
-        x: { field: 'startMs', type: 'quantitative' },
+        x: { field: 'startMs', type: 'quantitative', scale: { domain, nice: false } },
         text: { field: 'label' },
       },
-      transform: [{ calculate: "datum.status === 'cannot be linearized' ? '✗ ' + datum.description : '' + datum.position", as: 'label' }],
     },
   ];
   const height = Math.max(heightPxMin, rowHeightPx * clients.length);
@@ -114,12 +119,30 @@ export function historySpec(
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: options.title ?? titleOf(result, operations.length),
-    width: options.width ?? 720,
+    width,
     height,
     layer: layers,
     // Verdict colours and fault colours are different legends, not one merged scale.
     resolve: { scale: { color: 'independent' } },
   } as TopLevelSpec;
+}
+
+/** Operation labels are 9 px; Vega estimates a label's width as 0.8 x font size per character. */
+const labelFontSize = 9;
+
+/**
+ * The rows that get a label (position in the linearization, or "✗ operation" for the culprit),
+ * with the label: only where it fits inside the bar, so labels never run into each other.
+ */
+function labelledRows(rows: readonly Row[], width: number, domain: readonly number[]): Array<Row & { label: string }> {
+  const pxPerMs = width / Math.max(1, (domain[1] ?? 1) - (domain[0] ?? 0));
+  const fits = (row: Row, text: string): boolean => (row.endMs - row.startMs) * pxPerMs >= 0.8 * labelFontSize * text.length + 5;
+  return rows.flatMap((row) => {
+    const candidates =
+      row.status === 'cannot be linearized' ? [`✗ ${row.description}`, '✗'] : row.position > 0 ? [String(row.position)] : [];
+    const label = candidates.find((text) => fits(row, text));
+    return label === undefined ? [] : [{ ...row, label }];
+  });
 }
 
 function titleOf(result: CheckResult | null, count: number): string {
