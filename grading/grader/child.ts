@@ -12,6 +12,12 @@
  *   4. only then evaluate the submission, once to report load errors and afresh for each run.
  * Results go back signed with the key, which lives only in this module's closure.
  *
+ * A lab that declares its node surface (`Lab.surface`) never has the submission evaluated in
+ * this isolate at all: it runs in a guest thread (src/sandbox, its own V8 isolate and heap)
+ * behind a bridge that carries plain data, so the tester, the world, the checks and the key
+ * are out of its reach by construction. Labs without a surface run in this isolate, hardened
+ * as above.
+ *
  * Nothing here is imported from src/ at run time except through `init.runtimeRoot` (absolute
  * paths): this file must work copied alone into the scratch folder.
  */
@@ -25,8 +31,11 @@ const nodePath = require('node:path') as typeof import('node:path');
 
 type Namespace = Record<string, unknown>;
 
+type BridgeModule = typeof import('../../src/sandbox/index');
+
 interface Runtime {
   readonly runTest: typeof import('../../src/testing/run-test').runTest;
+  readonly sandbox: BridgeModule;
   readonly loadLabSource: (source: WireLabSource) => Promise<Lab<unknown>>;
   readonly preloadDistlab: (graph: WireGraph) => Promise<void>;
   readonly evaluateGraph: (graph: WireGraph) => Namespace;
@@ -91,6 +100,7 @@ function loadRuntime(root: string): Runtime {
   require(nodePath.join(root, 'testing', 'index.js'));
   return {
     runTest: runTestModule.runTest,
+    sandbox: require(nodePath.join(root, 'sandbox', 'index.js')) as BridgeModule,
     loadLabSource: labSource.loadLabSource as Runtime['loadLabSource'],
     preloadDistlab: graphModule.preloadDistlab,
     evaluateGraph: graphModule.evaluateGraph,
@@ -228,6 +238,28 @@ interface Session {
   readonly lab: Lab<unknown>;
   readonly tests: ReadonlyMap<string, LabTest<unknown>>;
   readonly init: InitMessage;
+  /** The guest thread running the submission, for labs that declare their surface. */
+  readonly bridge: InstanceType<BridgeModule['Bridge']> | null;
+}
+
+/** Guest output kept per run (the rest is dropped: a guest may print without end). */
+const guestOutputCharsMax = 4000;
+let guestOutputChars = 0;
+
+function guestOutput(text: string): void {
+  if (guestOutputChars >= guestOutputCharsMax) return;
+  const kept = text.slice(0, guestOutputCharsMax - guestOutputChars);
+  guestOutputChars += kept.length;
+  process.stdout.write(kept);
+}
+
+/** Wall-clock ms a run may take in the guest: a little under the parent's own limit, so the verdict says why. */
+function guestBudgetMs(limitMs: number): number {
+  return limitMs - Math.min(1500, limitMs / 4);
+}
+
+function overBudget(init: InitMessage): string {
+  return `the run took longer than ${init.wallMsPerRun / 1000} s of wall-clock time and was stopped (an infinite loop, or far too much work per event?)`;
 }
 
 function failedOutcome(session: Session, message: RunMessage, test: LabTest<unknown> | undefined, failure: string): TestOutcome {
@@ -251,8 +283,10 @@ function failedOutcome(session: Session, message: RunMessage, test: LabTest<unkn
   };
 }
 
-async function implementation(session: Session): Promise<unknown> {
-  const exports = session.runtime.evaluateGraph(session.init.submission.graph);
+/** A fresh implementation for one run: evaluated in the guest when there is one, else here. */
+async function implementation(session: Session, seed: number): Promise<unknown> {
+  guestOutputChars = 0;
+  const exports = session.bridge === null ? session.runtime.evaluateGraph(session.init.submission.graph) : session.bridge.fresh(seed, guestBudgetMs(session.init.wallMsPerRun), overBudget(session.init));
   return session.lab.implementationFrom(exports);
 }
 
@@ -264,7 +298,7 @@ async function runOne(session: Session, message: RunMessage): Promise<void> {
   }
   let impl: unknown;
   try {
-    impl = await implementation(session);
+    impl = await implementation(session, message.seed);
   } catch (error) {
     const failure = `the submission could not be loaded for this run: ${session.runtime.describeError(error)}`;
     sendSigned({ type: 'outcome', id: message.id, outcome: failedOutcome(session, message, test, failure), plots: [] });
@@ -299,9 +333,23 @@ async function start(init: InitMessage): Promise<Session> {
     const hidden = (exported.hiddenTests ?? exported.default) as ReadonlyArray<LabTest<unknown>> | undefined;
     for (const test of hidden ?? []) tests.set(`hidden:${test.name}`, test);
   }
-  await runtime.preloadDistlab(init.submission.graph);
-  harden(init.runtimeRoot, [lab, [...tests.values()]]);
-  return { runtime, lab, tests, init };
+  const surface = init.isolation === 'bridge' ? lab.surface : undefined;
+  const bridge = surface === undefined
+    ? null
+    : new runtime.sandbox.Bridge({
+        surface,
+        graph: init.submission.graph,
+        guestFile: nodePath.join(init.runtimeRoot, 'sandbox', 'guest-worker.js'),
+        heapMb: init.memoryMb,
+        onOutput: guestOutput,
+      });
+  if (bridge === null) {
+    // The submission will run in this isolate: close it first. Behind the bridge nothing
+    // untrusted runs here, and freezing would only get in the way of restarting the guest.
+    await runtime.preloadDistlab(init.submission.graph);
+    harden(init.runtimeRoot, [lab, [...tests.values()]]);
+  }
+  return { runtime, lab, tests, init, bridge };
 }
 
 function main(): void {
@@ -322,7 +370,7 @@ function main(): void {
       session.then(
         async (ready) => {
           try {
-            const exports = ready.runtime.evaluateGraph(ready.init.submission.graph);
+            const exports = ready.bridge === null ? ready.runtime.evaluateGraph(ready.init.submission.graph) : ready.bridge.fresh(0, guestBudgetMs(ready.init.startupWallMs), `loading your code took longer than ${ready.init.startupWallMs / 1000} s of wall-clock time (an infinite loop at the top level?)`);
             ready.lab.implementationFrom(exports);
             sendSigned({ type: 'ready', exports: Object.keys(exports).slice(0, 200) });
           } catch (error) {

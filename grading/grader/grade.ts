@@ -21,6 +21,7 @@ import { replayCommand } from '../../src/testing/report';
 import { hiddenModule, readGradingConfig, supportFiles, type GradingConfig, type GradingLimits } from './config';
 import { failureLines, partTable, writeFailurePage } from './feedback';
 import { gradescopeResults, unloadableResults, verdicts, type GradescopeResults, type TestPlan, type TestVerdict } from './results';
+import type { Isolation } from './protocol';
 import { networkIsolation, prepareScratch, runPool, type Assignment, type RunRecord, type SandboxSetup } from './sandbox';
 
 export interface GradeOptions {
@@ -48,6 +49,12 @@ export interface GradeOptions {
   readonly progress?: boolean;
   /** The name the replay command gives the submission (default its base name). */
   readonly replayImpl?: string;
+  /**
+   * Where node code runs: 'bridge' (default; a separate isolate, for labs that declare their
+   * surface) or 'in-process' (the grading worker's own isolate, hardened: for comparisons).
+   * `DISTLAB_GRADE_ISOLATION=in-process` sets the default.
+   */
+  readonly isolation?: Isolation;
 }
 
 export interface GradeReport {
@@ -87,7 +94,8 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   ].filter((test) => test.part in config.parts);
   const replayImpl = options.replayImpl ?? path.basename(options.submission);
   const replay = (name: string, seed: number) => replayCommand({ name, seed }, { lab: loaded.lab.name, impl: replayImpl });
-  const extra: Record<string, unknown> = { lab: loaded.lab.name, seeds, sandbox: { network: networkIsolation().kind, ...limits } };
+  const isolation = isolationOf(options);
+  const extra: Record<string, unknown> = { lab: loaded.lab.name, seeds, sandbox: { network: networkIsolation().kind, code: codeRunsIn(isolation, loaded), ...limits } };
 
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-grade-'));
   try {
@@ -108,6 +116,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       hidden: hiddenGraph,
       submission: { file: compiled.file, source: compiled.source, files: compiled.files, graph: compiled.graph },
       limits,
+      isolation,
     };
     const assignments = assignmentsFor(plan, seeds);
     const records = await runWithProgress(setup, assignments, options);
@@ -133,6 +142,15 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+function isolationOf(options: GradeOptions): Isolation {
+  return options.isolation ?? (process.env.DISTLAB_GRADE_ISOLATION === 'in-process' ? 'in-process' : 'bridge');
+}
+
+/** Where the submission's node code runs, as results.json reports it. */
+function codeRunsIn(isolation: Isolation, loaded: LoadedLab): string {
+  return isolation === 'bridge' && loaded.lab.surface !== undefined ? 'separate-isolate' : 'grading-worker';
 }
 
 /** The lab's source folder, when it is public (not inside grading/). */

@@ -79,7 +79,17 @@ export interface InitMessage {
   readonly submission: { readonly file: string; readonly source: 'ts' | 'ipynb'; readonly files: readonly string[]; readonly graph: WireGraph };
   /** Simulated events one world may run. */
   readonly eventsMax: number;
+  /** Wall-clock limits (ms) the parent enforces; the guest thread gets a little less, to say why. */
+  readonly wallMsPerRun: number;
+  readonly startupWallMs: number;
+  /** Heap of the guest thread, in MB. */
+  readonly memoryMb: number;
+  /** 'bridge': the submission runs in a guest thread when the lab declares its surface. */
+  readonly isolation: Isolation;
 }
+
+/** Where the submission's node code runs: behind the bridge (default) or in the worker's isolate. */
+export type Isolation = 'bridge' | 'in-process';
 
 export interface RunMessage {
   readonly type: 'run';

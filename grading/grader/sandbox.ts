@@ -9,7 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { InitMessage, RunMessage, WireGraph, WireLabSource, WireOutcome, WirePlot } from './protocol';
+import type { InitMessage, Isolation, RunMessage, WireGraph, WireLabSource, WireOutcome, WirePlot } from './protocol';
 import { verifyLine } from './protocol';
 import { crashOutcome } from '../../src/testing/run-test';
 
@@ -40,6 +40,7 @@ export interface SandboxSetup {
   readonly hidden: WireGraph | null;
   readonly submission: InitMessage['submission'];
   readonly limits: SandboxLimits;
+  readonly isolation: Isolation;
 }
 
 export interface Assignment {
@@ -151,6 +152,8 @@ class Worker {
     const node = [
       process.execPath,
       '--experimental-permission',
+      // The submission runs in a worker thread (its own isolate) behind the bridge (src/sandbox).
+      '--allow-worker',
       // One flag per path: Node 20.20 treats a comma-separated list as one (wrong) path.
       ...readablePaths(setup).map((folder) => `--allow-fs-read=${folder}`),
       // No --allow-fs-write at all: with write access a worker could plant a symlink in its
@@ -184,6 +187,10 @@ class Worker {
       hidden: setup.hidden,
       submission: setup.submission,
       eventsMax: setup.limits.eventsMax,
+      wallMsPerRun: setup.limits.wallMsPerRun,
+      startupWallMs: setup.limits.startupWallMs,
+      isolation: setup.isolation,
+      memoryMb: setup.limits.memoryMb,
     };
     this.process.send(init);
   }

@@ -69,5 +69,7 @@ export const raftLab: Lab<RaftImplementation> = {
   parts: ['3A', '3B', '3C', '3D'],
   tests: [...tests3A, ...tests3B, ...tests3C, ...tests3D],
   implementationFrom: raftImplementationFrom,
+  // What the tester uses of a peer (harness.ts): the grader runs submissions behind this surface.
+  surface: { classes: { Raft: { methods: ['start', 'getState', 'snapshot'], streams: ['apply$'] } } },
   plots: raftPlots,
 };

@@ -1,5 +1,6 @@
 import type { World } from '../runtime/world';
 import type { WorldOptions } from '../runtime/world-options';
+import type { NodeSurface } from '../sandbox/surface';
 
 /**
  * How a lab plugs into distlab's test runner, CLI (`distlab test|replay <lab>`), notebooks and
@@ -26,6 +27,12 @@ export interface Lab<I> {
    * <lab>` runs when no `--impl` is given. Default: `<name>.ts`, when that file exists.
    */
   readonly skeleton?: string;
+  /**
+   * What the tests use of a node object (classes, methods, streams), as data. With it the grader
+   * runs a submission in a separate isolate behind a bridge (src/sandbox) instead of beside the
+   * tests; without it, in the grading worker's own isolate.
+   */
+  readonly surface?: NodeSurface;
   /** Plots worth drawing for a run of this lab (replay --out, grader reports, notebooks). */
   plots?(world: World, failure: TestFailure | null): Array<{ readonly title: string; readonly spec: object }>;
 }
