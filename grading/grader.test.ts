@@ -32,7 +32,9 @@ describe('grader: counter fixture', () => {
     expect(report.results.score).toBe(7);
     const hidden = report.verdicts.find((verdict) => verdict.hidden);
     expect(hidden?.passed).toBe(false);
-    expect(hidden?.failed?.outcome.failure).toMatch(/counter read 3, expected 9/);
+    // A hidden failure is said in the grader's fixed sentence, never the test's (which may carry submission text).
+    expect(hidden?.failed?.outcome.failure).toMatch(/a safety property this hidden scenario checks was violated/);
+    expect(JSON.stringify(report.results)).not.toMatch(/counter read 3/);
     const page = fs.readFileSync(path.join(report.outDir, hidden?.page ?? 'missing'), 'utf8');
     expect(page).toContain('hidden suite');
     expect(page).not.toContain('incrementMany');

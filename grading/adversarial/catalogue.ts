@@ -13,6 +13,8 @@ export interface Adversary {
   readonly scoreMax: number;
   /** What the results must say (top-level output or some test's output). */
   readonly message: RegExp;
+  /** What results.json must never contain (text the submission chose for a hidden test). */
+  readonly forbidden?: RegExp;
 }
 
 export const adversaries: readonly Adversary[] = [
@@ -27,6 +29,7 @@ export const adversaries: readonly Adversary[] = [
   { file: 'import-reference.ts', attack: 'imports the reference solution by path', scoreMax: 0, message: /Cannot find module|ERR_ACCESS_DENIED|Access to this API has been restricted|outside its own folder/ },
   { file: 'spawn-process.ts', attack: 'spawns a shell', scoreMax: 0, message: /child_process.*not allowed|ERR_ACCESS_DENIED|Access to this API has been restricted/ },
   { file: 'open-socket.ts', attack: 'opens a TCP socket and calls fetch', scoreMax: 0, message: /net\.connect is not allowed|require\('node:net'\) is not allowed/ },
-  { file: 'fake-output.ts', attack: 'prints passing lines and forges IPC outcomes', scoreMax: 7, message: /interfered with the grader's channel|counter read 3, expected 9/ },
-  { file: 'patch-globals.ts', attack: 'patches intrinsics, the runtime and the harness', scoreMax: 7, message: /counter read 3, expected 9/ },
+  { file: 'fake-output.ts', attack: 'prints passing lines and forges IPC outcomes', scoreMax: 7, message: /interfered with the grader's channel|safety property this hidden scenario checks was violated/ },
+  { file: 'patch-globals.ts', attack: 'patches intrinsics, the runtime and the harness', scoreMax: 7, message: /safety property this hidden scenario checks was violated/ },
+  { file: 'leak-message.ts', attack: 'throws a message of its choosing in the hidden scenario only', scoreMax: 7, message: /your code threw, or the run could not go on, during this hidden scenario/, forbidden: /LEAKED-SCENARIO/ },
 ];

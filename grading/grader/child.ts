@@ -217,6 +217,8 @@ function freezeIntrinsics(): void {
 function deepFreeze(value: unknown, depth: number): void {
   if (depth < 0 || value === null || (typeof value !== 'object' && typeof value !== 'function')) return;
   if (Object.isFrozen(value)) return;
+  // zod schemas define their methods lazily on first use: frozen, they throw.
+  if ((value as { _zod?: unknown })._zod !== undefined) return;
   Object.freeze(value);
   if (typeof value === 'function' && typeof (value as { prototype?: unknown }).prototype === 'object') {
     deepFreeze((value as { prototype: unknown }).prototype, depth - 1);
@@ -319,6 +321,7 @@ async function runOne(session: Session, message: RunMessage): Promise<void> {
     }
   }
   sendSigned({ type: 'outcome', id: message.id, outcome: { ...outcome, log: capLog(outcome.log) }, plots: plots.slice(0, 10) });
+  session.bridge?.prepare();
 }
 
 async function start(init: InitMessage): Promise<Session> {

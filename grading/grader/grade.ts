@@ -101,6 +101,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   try {
     let compiled: CompiledImplementation;
     try {
+      checkSubmissionSize(options.submission);
       compiled = compileSubmission(stageSubmission(options.submission, path.join(scratch, 'submission'), supportFiles(config)), root);
     } catch (error) {
       return finishUnloadable(outDir, plan, config, loadMessage(error), started, extra, options);
@@ -123,7 +124,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
     if (records.loadError !== null) {
       return finishUnloadable(outDir, plan, config, `Your submission threw while loading, before any test ran: ${records.loadError}`, started, extra, options);
     }
-    const all = verdicts(plan, seeds, records.records, config.parts);
+    const all = verdicts(plan, seeds, records.records.map(withFixedHiddenSentence), config.parts);
     if (options.pages !== false) {
       for (const verdict of all) {
         if (verdict.passed) continue;
@@ -143,6 +144,24 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
+
+/**
+ * A hidden test's failure is said in a sentence fixed by the grader, by kind: the test's own
+ * sentence may carry text the submission chose (a thrown message, a value it printed), and
+ * results.json must not become a channel out of the sandbox. Failures the grader enforced
+ * (time, memory, tampering) keep their sentence: the grader wrote it.
+ */
+export function withFixedHiddenSentence(record: RunRecord): RunRecord {
+  if (!record.assignment.hidden || record.outcome.passed || record.enforced !== undefined) return record;
+  return { ...record, outcome: { ...record.outcome, failure: hiddenFailureSentences[record.outcome.kind], log: [] } };
+}
+
+const hiddenFailureSentences: Readonly<Record<RunRecord['outcome']['kind'], string>> = {
+  pass: 'passed',
+  safety: 'a safety property this hidden scenario checks was violated',
+  liveness: 'the system did not make the progress this hidden scenario requires in time',
+  crash: 'your code threw, or the run could not go on, during this hidden scenario (the public tests show such errors in full)',
+};
 
 function isolationOf(options: GradeOptions): Isolation {
   return options.isolation ?? (process.env.DISTLAB_GRADE_ISOLATION === 'in-process' ? 'in-process' : 'bridge');
@@ -220,6 +239,30 @@ function copySupport(entry: string, target: string, staged: string): void {
   if (destination === staged) return;
   fs.mkdirSync(target, { recursive: true });
   fs.copyFileSync(entry, destination);
+}
+
+/** Bytes of a submitted notebook (outputs included) and of a submitted .ts file; cells of a notebook. */
+export const submissionLimits = { notebookBytesMax: 8 * 1024 * 1024, moduleBytesMax: 1024 * 1024, notebookCellsMax: 2000 } as const;
+
+/**
+ * Refuses a submission too large to be a lab notebook or module, before anything parses it:
+ * a 200 MB notebook would otherwise take the grader's memory with it.
+ */
+export function checkSubmissionSize(submission: string): void {
+  const file = path.resolve(submission);
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) return; // the loader explains
+  const bytes = fs.statSync(file).size;
+  const notebook = file.endsWith('.ipynb');
+  const max = notebook ? submissionLimits.notebookBytesMax : submissionLimits.moduleBytesMax;
+  const megabytes = (count: number) => `${(count / 1024 / 1024).toFixed(1)} MB`;
+  if (bytes > max) {
+    throw new ImplementationLoadError('format', `${path.basename(file)} is ${megabytes(bytes)}; the autograder accepts at most ${megabytes(max)}.${notebook ? ' Clear the notebook\'s outputs (Edit > Clear All Outputs), save, and submit again.' : ''}`);
+  }
+  if (!notebook) return;
+  const cells = fs.readFileSync(file, 'utf8').split('"cell_type"').length - 1;
+  if (cells > submissionLimits.notebookCellsMax) {
+    throw new ImplementationLoadError('format', `${path.basename(file)} has ${cells} cells; the autograder accepts at most ${submissionLimits.notebookCellsMax}. Submit the lab notebook itself.`);
+  }
 }
 
 /** Files larger than this beside a submission are not staged. */

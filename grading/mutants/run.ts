@@ -69,6 +69,8 @@ export async function runMutants(options: MutantRunOptions): Promise<MutantRow[]
         submission,
         lab: options.lab,
         pages: false,
+        // Mutants are the instructor's own code: no need for the bridge's separate isolate.
+        isolation: 'in-process' as const,
         ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
         ...(options.wallMsPerRun === undefined ? {} : { limits: { wallMsPerRun: options.wallMsPerRun } }),
       };
