@@ -133,8 +133,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       }
     }
     const table = partTable(all, loaded.lab.parts);
-    const failures = failureLines(all);
-    const summary = [table, ...(failures.length > 0 ? ['', 'Failed tests:', ...failures.slice(0, gradingSummaryLinesMax)] : [])].join('\n');
+    const summary = summaryOf(table, all);
     const wallMs = Date.now() - started; // wall-clock-ok (outside any world: a budget or a report of grading time)
     const results = gradescopeResults(all, { summary, executionMs: wallMs, replay, extra });
     writeResults(outDir, results);
@@ -162,6 +161,11 @@ const hiddenFailureSentences: Readonly<Record<RunRecord['outcome']['kind'], stri
   liveness: 'the system did not make the progress this hidden scenario requires in time',
   crash: 'your code threw, or the run could not go on, during this hidden scenario (the public tests show such errors in full)',
 };
+
+function summaryOf(table: string, all: readonly TestVerdict[]): string {
+  const failures = failureLines(all);
+  return [table, ...(failures.length > 0 ? ['', 'Failed tests:', ...failures.slice(0, gradingSummaryLinesMax)] : [])].join('\n');
+}
 
 function isolationOf(options: GradeOptions): Isolation {
   return options.isolation ?? (process.env.DISTLAB_GRADE_ISOLATION === 'in-process' ? 'in-process' : 'bridge');
