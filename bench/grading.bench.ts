@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadLab } from '../src/cli/labs';
+import { loadLab } from '../src/testing/labs';
 import type { LabTest } from '../src/testing/lab';
 import { compileImplementation, compileModuleGraph, evaluateImplementation, implementationFor } from '../src/testing/load-impl';
 import { evaluateGraph, preloadDistlab } from '../src/testing/module-graph';

@@ -2,10 +2,11 @@
  * Runs the Raft lab's tests on seeds 1..N and prints, per test, how many seeds passed and the
  * failures with their seeds, then the total wall time.
  *
- *   npx tsx scripts/raft-sweep.ts --seeds 100 [--part 3C] [--run NAME] [--impl grading/solutions/raft/raft.ts] [--from S]
+ *   npx tsx scripts/raft-sweep.ts --seeds 100 [--part 3C] [--run NAME] [--impl PATH (default: the reference grading/config/raft.json names)] [--from S]
  */
 import * as path from 'node:path';
-import { runTest, type TestOutcome } from 'distlab/testing';
+import { runTests, seedRange, type TestOutcome } from 'distlab/testing';
+import { readGradingConfig, referenceModule } from '../grading/grader/config';
 import { raftLab } from '../labs/raft/lab';
 
 interface Options {
@@ -18,7 +19,7 @@ interface Options {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { seeds: 10, from: 1, part: null, run: null, impl: 'grading/solutions/raft/raft.ts', verbose: false };
+  const options: Options = { seeds: 10, from: 1, part: null, run: null, impl: referenceModule(readGradingConfig(path.join(__dirname, '..', 'grading', 'config', 'raft.json'))), verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -41,39 +42,42 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const module = (await import(path.resolve(options.impl))) as Record<string, unknown>;
   const impl = raftLab.implementationFrom(module);
-  const tests = raftLab.tests.filter((test) => (options.part === null || test.part === options.part) && (options.run === null || new RegExp(options.run).test(test.name)));
-  if (tests.length === 0) throw new Error(`no test matches --part ${options.part} --run ${options.run}`);
+  const selection = { ...(options.part === null ? {} : { part: options.part }), ...(options.run === null ? {} : { names: options.run }) };
   const started = process.hrtime.bigint();
   const cpuStarted = process.cpuUsage();
-  let virtualMs = 0;
-  const rows: string[] = [];
-  let failedTotal = 0;
-  for (const test of tests) {
-    const failures: TestOutcome[] = [];
-    let wallMs = 0;
-    for (let seed = options.from; seed < options.from + options.seeds; seed++) {
-      const { outcome } = await runTest(raftLab, test, impl, seed);
-      wallMs += outcome.wallMs;
-      virtualMs += outcome.virtualMs;
-      if (!outcome.passed) failures.push(outcome);
-      if (options.verbose) process.stdout.write(`${test.name} seed ${seed}: ${outcome.passed ? 'ok' : `FAIL ${outcome.failure}`} (${outcome.wallMs.toFixed(0)} ms wall, ${(outcome.virtualMs / 1000).toFixed(1)} s virtual)\n`);
-    }
-    failedTotal += failures.length;
-    const passed = options.seeds - failures.length;
-    rows.push(`${test.name.padEnd(34)} ${String(passed).padStart(4)}/${options.seeds}  ${(wallMs / options.seeds).toFixed(0).padStart(6)} ms/seed`);
-    for (const failure of failures.slice(0, 5)) rows.push(`    seed ${failure.seed}: [${failure.kind}] ${failure.failure}`);
-    if (failures.length > 5) rows.push(`    ... and ${failures.length - 5} more`);
-    process.stdout.write(`${rows.slice(-1 - Math.min(failures.length, 6)).join('\n')}\n`);
-  }
+  const outcomes: TestOutcome[] = [];
+  await runTests(raftLab, impl, {
+    ...selection,
+    seeds: seedRange(options.seeds, options.from),
+    onOutcome: (outcome) => {
+      outcomes.push(outcome);
+      if (options.verbose) process.stdout.write(`${outcome.name} seed ${outcome.seed}: ${outcome.passed ? 'ok' : `FAIL ${outcome.failure}`} (${outcome.wallMs.toFixed(0)} ms wall, ${(outcome.virtualMs / 1000).toFixed(1)} s virtual)\n`);
+      if (outcome.seed === options.from + options.seeds - 1) process.stdout.write(`${testLines(outcomes.filter((o) => o.name === outcome.name), options.seeds).join('\n')}\n`);
+    },
+  });
+  const failedTotal = outcomes.filter((outcome) => !outcome.passed).length;
+  const virtualMs = outcomes.reduce((sum, outcome) => sum + outcome.virtualMs, 0);
   const wallS = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(cpuStarted);
   const cpuS = (cpu.user + cpu.system) / 1e6;
+  const tests = new Set(outcomes.map((outcome) => outcome.name)).size;
   process.stdout.write(
-    `\n${tests.length} tests x ${options.seeds} seeds: ${tests.length * options.seeds - failedTotal} passed, ${failedTotal} failed; ` +
+    `\n${tests} tests x ${options.seeds} seeds: ${outcomes.length - failedTotal} passed, ${failedTotal} failed; ` +
       `wall ${wallS.toFixed(1)} s (CPU ${cpuS.toFixed(1)} s), virtual ${(virtualMs / 1000).toFixed(0)} s: ` +
       `${(virtualMs / 1000 / wallS).toFixed(0)}x virtual/wall, ${(virtualMs / 1000 / cpuS).toFixed(0)}x virtual/CPU\n`,
   );
   process.exitCode = failedTotal === 0 ? 0 : 1;
+}
+
+/** One test's line (passed seeds, mean wall time) and its first failures. */
+function testLines(outcomes: readonly TestOutcome[], seeds: number): string[] {
+  const failures = outcomes.filter((outcome) => !outcome.passed);
+  const wallMs = outcomes.reduce((sum, outcome) => sum + outcome.wallMs, 0);
+  const name = outcomes[0]?.name ?? '';
+  const lines = [`${name.padEnd(34)} ${String(seeds - failures.length).padStart(4)}/${seeds}  ${(wallMs / seeds).toFixed(0).padStart(6)} ms/seed`];
+  for (const failure of failures.slice(0, 5)) lines.push(`    seed ${failure.seed}: [${failure.kind}] ${failure.failure}`);
+  if (failures.length > 5) lines.push(`    ... and ${failures.length - 5} more`);
+  return lines;
 }
 
 main().catch((error: unknown) => {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runReplayCommand } from '../src/cli/commands/replay';
 import { runTestCommand, type CommandOutput } from '../src/cli/commands/test';
-import { findLabs, loadLab } from '../src/cli/labs';
+import { findLabs, loadLab } from '../src/testing/labs';
 
 const labDir = path.join(__dirname, 'fixtures', 'labs', 'ping');
 const impl = (file: string): string => path.join(labDir, 'solutions', file);

@@ -48,6 +48,22 @@ const simulated = [...sourceFiles('src/runtime'), ...sourceFiles('labs'), ...sou
   (file) => !file.endsWith('.test.ts') && !file.endsWith('notebook.ts'),
 );
 
+/** Which files may not import what: one rule per layer boundary. */
+function layerRules(): Array<{ files: string[]; forbidden: RegExp; why: string }> {
+  return [
+    { files: sourceFiles('src'), forbidden: /(^|\/)(labs|grading)\//, why: 'src/ must not import labs/ or grading/ (find them at run time by path)' },
+    { files: sourceFiles('src/runtime'), forbidden: /^\.\.\/(check|plot|testing|notebook|cli)\b/, why: 'src/runtime is the bottom layer' },
+    { files: sourceFiles('labs'), forbidden: /(^|\/)grading\//, why: 'labs must not import grading/' },
+    { files: sourceFiles('labs'), forbidden: /^(\.\.\/)+src\//, why: "labs import the runtime as the package 'distlab', never by relative path" },
+    { files: sourceFiles('grading'), forbidden: /(^|\/)src\/cli(\/|$)|^distlab\/cli\b/, why: 'grading/ must not import the CLI (the CLI loads the grader at run time; the other way round is a loop)' },
+    {
+      files: sourceFiles('grading'),
+      forbidden: /^(\.\.\/)+src(\/|$)/,
+      why: "grading imports the runtime as the package 'distlab' (distlab/testing, distlab/plot, ...), never by relative path into src/",
+    },
+  ];
+}
+
 describe('Tidy: house rules', () => {
   it('Tidy: simulated code never reads the wall clock, real timers or Math.random', () => {
     const problems: string[] = [];
@@ -64,12 +80,7 @@ describe('Tidy: house rules', () => {
   it('Tidy: imports point down the layers (runtime <- check, plot, testing <- labs <- grading)', () => {
     const problems: string[] = [];
     const importPattern = /(?:from\s+|require\(\s*|import\(\s*)['"]([^'"]+)['"]/g;
-    const rules: Array<{ files: string[]; forbidden: RegExp; why: string }> = [
-      { files: sourceFiles('src'), forbidden: /(^|\/)(labs|grading)\//, why: 'src/ must not import labs/ or grading/ (find them at run time by path)' },
-      { files: sourceFiles('src/runtime'), forbidden: /^\.\.\/(check|plot|testing|notebook|cli)\b/, why: 'src/runtime is the bottom layer' },
-      { files: sourceFiles('labs'), forbidden: /(^|\/)grading\//, why: 'labs must not import grading/' },
-      { files: sourceFiles('labs'), forbidden: /^(\.\.\/)+src\//, why: "labs import the runtime as the package 'distlab', never by relative path" },
-    ];
+    const rules = layerRules();
     for (const rule of rules) {
       for (const file of rule.files) {
         const text = readFileSync(join(root, file), 'utf8');
@@ -79,6 +90,16 @@ describe('Tidy: house rules', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('Tidy: the layer rules catch what they forbid', () => {
+    // A rule is only as good as its pattern: a grading file importing the CLI or src/ by path is caught, the package name is not.
+    const caught = (file: string, specifier: string): boolean => layerRules().some((rule) => rule.files.includes(file) && rule.forbidden.test(specifier));
+    expect(caught('grading/grader/grade.ts', '../../src/cli/labs')).toBe(true);
+    expect(caught('grading/grader/grade.ts', '../../src/testing/run-test')).toBe(true);
+    expect(caught('grading/grader/grade.ts', 'distlab/testing')).toBe(false);
+    expect(caught('labs/raft/harness.ts', '../../src/testing')).toBe(true);
+    expect(caught('labs/raft/harness.ts', 'distlab/check')).toBe(false);
   });
 
   it('Tidy: every limit lives in limits.ts with a ...Max name', () => {

@@ -21,8 +21,7 @@
  * Nothing here is imported from src/ at run time except through `init.runtimeRoot` (absolute
  * paths): this file must work copied alone into the scratch folder.
  */
-import type { Lab, LabTest, TestFailure } from '../../src/testing/lab';
-import type { TestOutcome } from '../../src/testing/run-test';
+import type { Lab, LabTest, TestFailure, TestOutcome } from 'distlab/testing';
 import type { InitMessage, RunMessage, WireLabSource, WireGraph } from './protocol';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -31,10 +30,10 @@ const nodePath = require('node:path') as typeof import('node:path');
 
 type Namespace = Record<string, unknown>;
 
-type BridgeModule = typeof import('../../src/sandbox/index');
+type BridgeModule = typeof import('distlab/sandbox');
 
 interface Runtime {
-  readonly runTest: typeof import('../../src/testing/run-test').runTest;
+  readonly runTest: typeof import('distlab/testing').runTest;
   readonly sandbox: BridgeModule;
   readonly loadLabSource: (source: WireLabSource) => Promise<Lab<unknown>>;
   readonly preloadDistlab: (graph: WireGraph) => Promise<void>;
@@ -93,9 +92,9 @@ function stubNativePackages(root: string): void {
 
 function loadRuntime(root: string): Runtime {
   stubNativePackages(root);
-  const runTestModule = require(nodePath.join(root, 'testing', 'run-test.js')) as typeof import('../../src/testing/run-test');
-  const graphModule = require(nodePath.join(root, 'testing', 'module-graph.js')) as typeof import('../../src/testing/module-graph');
-  const labSource = require(nodePath.join(root, 'testing', 'lab-source.js')) as typeof import('../../src/testing/lab-source');
+  const runTestModule = require(nodePath.join(root, 'testing', 'run-test.js')) as typeof import('distlab/testing');
+  const graphModule = require(nodePath.join(root, 'testing', 'module-graph.js')) as typeof import('distlab/testing');
+  const labSource = require(nodePath.join(root, 'testing', 'lab-source.js')) as typeof import('distlab/testing');
   require(nodePath.join(root, 'index.js'));
   require(nodePath.join(root, 'testing', 'index.js'));
   return {

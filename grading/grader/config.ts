@@ -7,6 +7,7 @@
  *     "seeds": 20,                    seeds per test (public and hidden); every seed must pass
  *     "seedBase": 5840,               seeds are seedBase+1 .. seedBase+seeds (not the public 1..N)
  *     "hidden": "../hidden/raft/index.ts",   module exporting `hiddenTests`, relative to this file
+ *     "reference": "../solutions/raft/raft.ts",  the reference solution (mutants, sweeps), relative to this file
  *     "support": ["../../labs/raft"],  public files or folders copied beside the submission
  *     "limits": { "wallMsPerRun": 60000, "memoryMb": 512, "eventsMax": 20000000, "startupWallMs": 20000 }
  *   }
@@ -33,9 +34,12 @@ export const gradingConfigSchema = z
     seeds: z.number().int().min(1).max(10_000).default(20),
     seedBase: z.number().int().min(0).default(5840),
     hidden: z.string().optional(),
+    /** The reference solution, relative to this file: what mutants are made from and hidden sweeps must pass. */
+    reference: z.string().optional(),
     /** Public files or folders a submission may import beside itself (e.g. labs/raft), relative to this file. */
     support: z.array(z.string()).default([]),
-    limits: limitsSchema.default({ wallMsPerRun: 60_000, memoryMb: 512, eventsMax: 20_000_000, startupWallMs: 20_000, totalWallMs: 480_000 }),
+    // The defaults are written once, in limitsSchema: an absent "limits" parses as {}.
+    limits: limitsSchema.prefault({}),
   })
   .strict();
 
@@ -66,6 +70,20 @@ export function readGradingConfig(file: string): GradingConfig {
 /** Support files named by a config, absolute. */
 export function supportFiles(config: GradingConfig): string[] {
   return config.support.map((file) => path.resolve(path.dirname(config.file), file));
+}
+
+/** The reference solution named by a config, absolute; the error says what to add when it names none. */
+export function referenceModule(config: GradingConfig): string {
+  if (config.reference === undefined) {
+    throw new GradingConfigError(`${config.file} names no reference solution: add "reference": "../solutions/<lab>/<lab>.ts" (relative to the config file).`);
+  }
+  return path.resolve(path.dirname(config.file), config.reference);
+}
+
+/** The grading config of a lab that has no file: its parts share 100 points; every other field is the schema's default. */
+export function defaultGradingConfig(lab: { readonly name: string; readonly parts: readonly string[] }, file: string, seeds: number): GradingConfig {
+  const points = Math.floor(100 / lab.parts.length);
+  return { ...gradingConfigSchema.parse({ lab: lab.name, parts: Object.fromEntries(lab.parts.map((part) => [part, points])), seeds }), file };
 }
 
 /** The hidden tests module named by a config, absolute, or null. */

@@ -5,7 +5,7 @@
  * untrusted data: a spec that names a URL (Vega would fetch or read it) is dropped.
  */
 import * as path from 'node:path';
-import { htmlPage, writeHtmlPage, type HtmlSection, type VegaLiteSpec } from '../../src/plot';
+import { htmlPage, writeHtmlPage, type HtmlSection, type VegaLiteSpec } from 'distlab/plot';
 import type { TestVerdict } from './results';
 import { round } from './results';
 

@@ -12,13 +12,22 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
-import { loadLab, type LoadedLab } from '../../src/cli/labs';
-import type { LabTest } from '../../src/testing/lab';
-import { compileImplementation, compileModuleGraph, ImplementationLoadError, type CompiledImplementation } from '../../src/testing/load-impl';
-import { evaluateGraph, preloadDistlab, type CompiledGraph } from '../../src/testing/module-graph';
-import { packageRoot } from '../../src/testing/package-root';
-import { replayCommand } from '../../src/testing/report';
-import { hiddenModule, readGradingConfig, supportFiles, type GradingConfig, type GradingLimits } from './config';
+import {
+  compileImplementation,
+  compileModuleGraph,
+  evaluateGraph,
+  ImplementationLoadError,
+  loadLab,
+  packageRoot,
+  preloadDistlab,
+  replayCommand,
+  seedRange,
+  type CompiledGraph,
+  type CompiledImplementation,
+  type LabTest,
+  type LoadedLab,
+} from 'distlab/testing';
+import { defaultGradingConfig, hiddenModule, readGradingConfig, supportFiles, type GradingConfig, type GradingLimits } from './config';
 import { failureLines, partTable, writeFailurePage } from './feedback';
 import { gradescopeResults, unloadableResults, verdicts, type GradescopeResults, type TestPlan, type TestVerdict } from './results';
 import type { Isolation } from './protocol';
@@ -83,7 +92,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   const limits: GradingLimits = { ...config.limits, ...options.limits };
   const seedCount = options.seeds ?? config.seeds;
   const seedBase = options.seedBase ?? config.seedBase;
-  const seeds = Array.from({ length: seedCount }, (_, index) => seedBase + index + 1);
+  const seeds = seedRange(seedCount, seedBase + 1);
   const hiddenFile = hiddenModule(config);
   const hiddenGraph = hiddenFile !== null && fs.existsSync(hiddenFile) ? compileModuleGraph(hiddenFile) : null;
   const hiddenTests = hiddenGraph === null ? [] : await hiddenTestsOf(hiddenGraph);
@@ -184,18 +193,7 @@ function publicLabFolder(folder: string, root: string): string | null {
 
 function configFor(options: GradeOptions, loaded: LoadedLab, root: string): GradingConfig {
   const file = options.configFile ?? path.join(root, 'grading', 'config', `${loaded.lab.name}.json`);
-  if (options.configFile === undefined && !fs.existsSync(file)) {
-    const points = Math.floor(100 / loaded.lab.parts.length);
-    return {
-      lab: loaded.lab.name,
-      parts: Object.fromEntries(loaded.lab.parts.map((part) => [part, points])),
-      seeds: 5,
-      seedBase: 5840,
-      support: [],
-      limits: { wallMsPerRun: 60_000, memoryMb: 512, eventsMax: 20_000_000, startupWallMs: 20_000, totalWallMs: 480_000 },
-      file,
-    };
-  }
+  if (options.configFile === undefined && !fs.existsSync(file)) return defaultGradingConfig(loaded.lab, file, 5);
   return readGradingConfig(file);
 }
 

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { InitMessage, Isolation, RunMessage, WireGraph, WireLabSource, WireOutcome, WirePlot } from './protocol';
 import { verifyLine } from './protocol';
-import { crashOutcome } from '../../src/testing/run-test';
+import { crashOutcome } from 'distlab/testing';
 
 export interface SandboxLimits {
   /** Wall-clock ms one (test, seed) run may take before its worker is killed. */

@@ -12,7 +12,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { packageRoot } from '../../src/testing/package-root';
+import { packageRoot } from 'distlab/testing';
 import { zipArchive, type ZipEntry } from './zip';
 
 export interface ReleaseOptions {

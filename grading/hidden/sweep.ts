@@ -2,19 +2,27 @@
  * Sweeps hidden tests against the reference solution, in process (the reference is trusted):
  * every hidden test must pass on every seed before it may grade students.
  *
- *   npx tsx grading/hidden/sweep.ts raft --seeds 200 [--run NAME] [--shard 0/2]
+ *   npx tsx grading/hidden/sweep.ts raft --seeds 200 [--run NAME] [--shard 0/2] [--impl PATH]
  *
- * Prints one line per test: passed seeds, failures (seed and sentence), wall time.
+ * Prints one line per test: passed seeds, failures (seed and sentence), wall time. The
+ * reference is the one `grading/config/<lab>.json` names.
  */
 import * as path from 'node:path';
-import { loadLab } from '../../src/cli/labs';
-import type { LabTest } from '../../src/testing/lab';
-import { evaluateImplementation, compileImplementation, implementationFor } from '../../src/testing/load-impl';
-import { compileModuleGraph } from '../../src/testing/load-impl';
-import { evaluateGraph, preloadDistlab } from '../../src/testing/module-graph';
-import { packageRoot } from '../../src/testing/package-root';
-import { runTest } from '../../src/testing/run-test';
-import { hiddenModule, readGradingConfig } from '../grader/config';
+import {
+  compileImplementation,
+  compileModuleGraph,
+  evaluateGraph,
+  evaluateImplementation,
+  implementationFor,
+  loadLab,
+  packageRoot,
+  preloadDistlab,
+  runTests,
+  seedRange,
+  type LabTest,
+  type TestOutcome,
+} from 'distlab/testing';
+import { hiddenModule, readGradingConfig, referenceModule } from '../grader/config';
 
 export interface SweepLine {
   readonly test: string;
@@ -24,33 +32,40 @@ export interface SweepLine {
   readonly wallMs: number;
 }
 
-export async function sweepHidden(labName: string, options: { seeds: number; seedFirst?: number; run?: string; shard?: [number, number]; implementation?: string }): Promise<SweepLine[]> {
-  const root = packageRoot();
+export interface SweepOptions {
+  readonly seeds: number;
+  readonly seedFirst?: number;
+  readonly run?: string;
+  readonly shard?: [number, number];
+  /** Another implementation than the config's reference. */
+  readonly implementation?: string;
+}
+
+export async function sweepHidden(labName: string, options: SweepOptions): Promise<SweepLine[]> {
   const { lab } = await loadLab({ name: labName });
-  const config = readGradingConfig(path.join(root, 'grading', 'config', `${labName}.json`));
+  const config = readGradingConfig(path.join(packageRoot(), 'grading', 'config', `${labName}.json`));
   const hiddenFile = hiddenModule(config);
   if (hiddenFile === null) return [];
   const graph = compileModuleGraph(hiddenFile);
   await preloadDistlab(graph);
   const tests = (evaluateGraph(graph).hiddenTests ?? []) as ReadonlyArray<LabTest<unknown>>;
-  const reference = options.implementation ?? path.join(root, 'grading', 'solutions', labName, `${labName}.ts`);
-  const compiled = compileImplementation(reference, { typeCheck: false });
-  const lines: SweepLine[] = [];
+  const compiled = compileImplementation(options.implementation ?? referenceModule(config), { typeCheck: false });
+  const fresh = async (): Promise<unknown> => implementationFor(lab, { file: compiled.file, exports: await evaluateImplementation(compiled) });
   const [shard, shards] = options.shard ?? [0, 1];
   const selected = tests.filter((test, index) => index % shards === shard && (options.run === undefined || test.name === options.run));
+  const lines: SweepLine[] = [];
   for (const test of selected) {
-    const started = Date.now(); // wall-clock-ok (outside any world: a budget or a report of grading time)
-    const failures: Array<{ seed: number; failure: string }> = [];
-    for (let seed = options.seedFirst ?? 1; seed < (options.seedFirst ?? 1) + options.seeds; seed++) {
-      const impl = implementationFor(lab, { file: compiled.file, exports: await evaluateImplementation(compiled) });
-      const { outcome } = await runTest(lab, test, impl, seed);
-      if (!outcome.passed) failures.push({ seed, failure: outcome.failure ?? outcome.kind });
-    }
-    const line = { test: test.name, passed: options.seeds - failures.length, seeds: options.seeds, failures, wallMs: Date.now() - started }; // wall-clock-ok (outside any world: a budget or a report of grading time)
+    const outcomes = await runTests({ ...lab, tests: [test] }, await fresh(), { seeds: seedRange(options.seeds, options.seedFirst ?? 1), implementationFor: fresh });
+    const line = sweepLine(test.name, outcomes);
     lines.push(line);
-    process.stdout.write(`${line.test.padEnd(34)} ${line.passed}/${line.seeds}  ${(line.wallMs / 1000).toFixed(1)}s${failures.slice(0, 3).map((f) => `\n    seed ${f.seed}: ${f.failure}`).join('')}\n`);
+    process.stdout.write(`${line.test.padEnd(34)} ${line.passed}/${line.seeds}  ${(line.wallMs / 1000).toFixed(1)}s${line.failures.slice(0, 3).map((f) => `\n    seed ${f.seed}: ${f.failure}`).join('')}\n`);
   }
   return lines;
+}
+
+function sweepLine(test: string, outcomes: readonly TestOutcome[]): SweepLine {
+  const failures = outcomes.filter((outcome) => !outcome.passed).map((outcome) => ({ seed: outcome.seed, failure: outcome.failure ?? outcome.kind }));
+  return { test, passed: outcomes.length - failures.length, seeds: outcomes.length, failures, wallMs: outcomes.reduce((sum, outcome) => sum + outcome.wallMs, 0) };
 }
 
 if (require.main === module) {

@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { packageRoot } from '../../src/testing/package-root';
+import { packageRoot } from 'distlab/testing';
 import { grade } from '../grader/grade';
 import { round } from '../grader/results';
 import { catchFractionMin, catchFractions, catchLine, caughtEnough, type CatchRow } from './catch';

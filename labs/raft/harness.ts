@@ -1,14 +1,15 @@
 /**
  * The Raft tester (the Go lab's config.go, in virtual time): it builds the peers, watches what
  * each one applies, and offers the helpers every test uses (checkOneLeader, one, wait, crash1,
- * start1, ...), with the original's thresholds.
+ * start1, ...), with the original's thresholds. The generic half (time, the first failure,
+ * `go`, the run loop) is distlab's `Tester`; Raft's safety properties are the named invariants
+ * of `distlab/check`, watched on every run.
  *
- * A test body runs as tester code inside the world (`world.sleep` moves virtual time), so
- * concurrent "goroutines" of the Go tests are plain concurrent async functions here (see `go`).
  * Every failure is a TestFailure: one sentence naming what broke, where and when.
  */
 import type { World } from 'distlab';
-import { TestFailure, type FailureKind, type LabTest, type TestContext } from 'distlab/testing';
+import { describeCommand, formatSeconds, raftInvariants, type RaftObservation } from 'distlab/check';
+import { messageOf, runTester, Tester, TestFailure, type LabTest, type TestContext } from 'distlab/testing';
 import type { ApplyMessage, RaftClass, RaftImplementation, RaftNode, RaftStatus, StartResult } from './types';
 
 /** The tester's notion of one election (Go: RaftElectionTimeout). */
@@ -64,85 +65,51 @@ export function raftWorld(options: { readonly unreliable: boolean }): LabTest<Ra
   return { network: { reliable: !options.unreliable, longDelays: true }, eventsMax: raftEventsMax, traceEventsKeptMax: raftTraceEventsKeptMax };
 }
 
-/** One command, shown short in failure messages. */
-export function describeCommand(command: unknown): string {
-  const text = typeof command === 'string' ? JSON.stringify(command) : String(command);
-  return text.length > 24 ? `${text.slice(0, 20)}…(${text.length} chars)` : text;
-}
+export { describeCommand };
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
-}
-
-export function formatSeconds(ms: number): string {
-  return `${(ms / 1000).toFixed(3)} s`;
-}
-
-export class RaftHarness {
+export class RaftHarness extends Tester<RaftImplementation> {
   readonly n: number;
-  readonly world: World;
   readonly ids: readonly string[];
   readonly connected: boolean[];
   /** Per server: index -> command it applied (kept across its crashes, as in Go). */
   readonly logs: Map<number, unknown>[];
   readonly lastApplied: number[];
   maxIndex = 0;
-  /** The first failure seen outside the test body (applier checks, concurrent tasks). */
-  failure: TestFailure | null = null;
   private readonly Raft: RaftClass;
   private leaderEverSeen = false;
   private termEverAboveZero = false;
+  /** Raft's invariants (election safety, log matching, ...), fed by the trace and by this tester. */
+  private readonly invariants: { readonly observe: (observation: RaftObservation) => void };
 
   constructor(
-    readonly t: TestContext<RaftImplementation>,
+    t: TestContext<RaftImplementation>,
     readonly options: HarnessOptions,
   ) {
+    super(t);
     this.n = options.servers;
-    this.world = t.world;
     this.Raft = t.impl.Raft;
+    this.invariants = this.watch(raftInvariants);
     this.ids = Array.from({ length: this.n }, (_, index) => String(index));
     this.connected = this.ids.map(() => true);
     this.logs = this.ids.map(() => new Map<number, unknown>());
     this.lastApplied = this.ids.map(() => 0);
     this.ids.forEach((id, index) => this.world.addNode(id, (ctx) => this.build(index, ctx)));
+    this.world.trace.events$.subscribe((event) => {
+      if (event.type !== 'node.role') return;
+      this.sawTerm(event.term, event.role === 'leader');
+      this.invariants.observe({ kind: 'role', node: event.node, role: event.role, term: event.term, atMs: event.atMs });
+    });
   }
 
-  // ----- time, randomness, failures ------------------------------------------------------
-
-  now(): number {
-    return this.world.nowMs();
-  }
-
-  sleep(ms: number): Promise<void> {
-    return this.world.sleep(ms);
-  }
-
-  /** An integer in [0, max) from the tester's seeded stream (Go: rand.Int() % max). */
-  randomInt(max: number): number {
-    return this.world.random.int(0, max - 1);
+  /** Remembers what the skeleton hint needs: did any server ever report a term above 0, or lead? */
+  private sawTerm(term: number, isLeader: boolean): void {
+    if (isLeader) this.leaderEverSeen = true;
+    if (term > 0) this.termEverAboveZero = true;
   }
 
   /** A large random command (Go: rand.Int()), kept within safe integers. */
   randomCommand(): number {
     return this.world.random.int(0, 2 ** 31 - 1);
-  }
-
-  failureAt(kind: FailureKind, message: string): TestFailure {
-    return new TestFailure(kind, `${message} (at ${formatSeconds(this.now())})`, this.now());
-  }
-
-  fail(kind: FailureKind, message: string): never {
-    throw this.failureAt(kind, message);
-  }
-
-  /** Records a failure seen outside the test body; the test ends with the first one. */
-  record(failure: TestFailure): void {
-    if (this.failure === null) this.failure = failure;
-  }
-
-  /** Runs a concurrent tester task (a Go goroutine); its failure ends the test. Never rejects. */
-  go(task: () => Promise<void>): Promise<void> {
-    return task().catch((error: unknown) => this.record(asFailure(error, this)));
   }
 
   // ----- peers ---------------------------------------------------------------------------
@@ -173,8 +140,8 @@ export class RaftHarness {
     if (typeof status?.term !== 'number' || typeof status.isLeader !== 'boolean') {
       this.fail('crash', `Raft.getState() on server ${i} returned ${JSON.stringify(status)}; it must return { term: number, isLeader: boolean }`);
     }
-    if (status.isLeader) this.leaderEverSeen = true;
-    if (status.term > 0) this.termEverAboveZero = true;
+    this.sawTerm(status.term, status.isLeader);
+    if (status.isLeader) this.invariants.observe({ kind: 'role', node: this.ids[i] ?? String(i), role: 'leader', term: status.term, atMs: this.now() });
     return status;
   }
 
@@ -185,6 +152,10 @@ export class RaftHarness {
     const result = this.callRaft(i, `start(${describeCommand(command)})`, () => rf.start(command));
     if (typeof result?.index !== 'number' || typeof result.term !== 'number' || typeof result.isLeader !== 'boolean') {
       this.fail('crash', `Raft.start() on server ${i} returned ${JSON.stringify(result)}; it must return { index: number, term: number, isLeader: boolean }`);
+    }
+    if (result.isLeader) {
+      this.sawTerm(result.term, true);
+      this.invariants.observe({ kind: 'start', node: this.ids[i] ?? String(i), term: result.term, index: result.index, command, atMs: this.now() });
     }
     return result;
   }
@@ -219,15 +190,9 @@ export class RaftHarness {
     if (this.options.snapshot && (message.index + 1) % snapshotInterval === 0) this.snapshotLater(i, rf, message.index);
   }
 
-  /** Records server i's command at index; reports a conflicting commit. Returns whether index-1 was known. */
+  /** Records server i's command at index (the invariants report a conflicting commit). Returns whether index-1 was known. */
   private checkLogs(i: number, index: number, command: unknown): boolean {
-    this.logs.forEach((log, j) => {
-      if (!log.has(index)) return;
-      const old = log.get(index);
-      if (old !== command) {
-        this.applyError(`conflicting commits at index ${index}: server ${i} applied ${describeCommand(command)} but server ${j} applied ${describeCommand(old)}`);
-      }
-    });
+    this.invariants.observe({ kind: 'apply', node: this.ids[i] ?? String(i), index, command, atMs: this.now() });
     const previousKnown = this.logs[i].has(index - 1);
     this.logs[i].set(index, command);
     if (index > this.maxIndex) this.maxIndex = index;
@@ -342,10 +307,24 @@ export class RaftHarness {
       }
       if (leaders.size > 0) return (leaders.get(lastTermWithLeader) ?? [-1])[0];
     }
-    this.fail('liveness', `expected one leader, got none: no connected server reported isLeader in getState() for ${formatSeconds(this.now() - startedMs)}${this.skeletonHint()}`);
+    this.fail('liveness', `expected one leader, got none: no connected server reported isLeader in getState() for ${formatSeconds(this.now() - startedMs, 3)}${this.skeletonHint()}`);
   }
 
+  /**
+   * Why no leader, when the history says: terms come from the trace's role events, getState()
+   * and start() as they happened, and from asking every live server now (so the hint holds for
+   * an implementation that records no roles).
+   */
   private skeletonHint(): string {
+    for (let i = 0; i < this.n; i++) {
+      const rf = this.raft(i);
+      try {
+        const status = rf?.getState();
+        if (typeof status?.term === 'number') this.sawTerm(status.term, false);
+      } catch {
+        // A getState() that throws says nothing about terms; the failure itself is reported elsewhere.
+      }
+    }
     if (this.leaderEverSeen) return '';
     if (!this.termEverAboveZero) return ' (every server still reports term 0: is the election code still unimplemented?)';
     return ' (terms rise but no election is ever won: check vote counting and the election timeout)';
@@ -458,41 +437,21 @@ export class RaftHarness {
     // Every RPC sent, as the Go tester's rpcTotal() and as the run's outcome (#RPCs) count them,
     // so the log line and the report header never disagree; rpcCount(i) counts deliveries.
     const rpcs = this.world.stats.rpcsTotal;
-    return `Passed -- ${formatSeconds(this.now())} virtual, ${this.n} peers, ${rpcs} RPCs, ${this.bytesTotal()} bytes, ${this.maxIndex} commands`;
+    return `Passed -- ${formatSeconds(this.now(), 3)} virtual, ${this.n} peers, ${rpcs} RPCs, ${this.bytesTotal()} bytes, ${this.maxIndex} commands`;
   }
 }
 
-function asFailure(error: unknown, harness: RaftHarness): TestFailure {
-  if (error instanceof TestFailure) return error;
-  return harness.failureAt('crash', `the tester stopped on an unexpected error: ${messageOf(error)}`);
-}
-
 /**
- * Runs a Raft test body inside the world: builds the harness, runs `body` as tester code in
- * virtual time, and ends at the first failure (from the body, an applier or a concurrent task)
- * or when the body returns.
+ * Runs a Raft test body inside the world (distlab's `runTester`): builds the harness, runs
+ * `body` as tester code in virtual time, and ends at the first failure (from the body, an
+ * applier, an invariant or a concurrent task) or when the body returns.
  */
 export async function runRaftTest(
   t: TestContext<RaftImplementation>,
   options: HarnessOptions,
   body: (h: RaftHarness) => Promise<void>,
 ): Promise<void> {
-  const h = new RaftHarness(t, options);
-  let finished = false;
-  let thrown: unknown = null;
-  t.world.spawn(t.test.name, async () => {
-    try {
-      await body(h);
-    } catch (error) {
-      thrown = error;
-    } finally {
-      finished = true;
-    }
-  });
-  const done = await t.runUntil(() => finished || h.failure !== null, Math.max(0, t.test.virtualMsMax - t.world.nowMs()));
-  if (h.failure !== null) throw h.failure;
-  if (thrown !== null) throw asFailure(thrown, h);
-  if (!done) h.fail('liveness', `test took longer than ${t.test.virtualMsMax / 1000} s of virtual time`);
+  const h = await runTester(t, new RaftHarness(t, options), body);
   t.countOps(h.maxIndex);
   t.log(h.summary());
 }

@@ -1,4 +1,18 @@
 /** `distlab/check`: checkers that read histories and traces. */
+export { invariant } from './invariant';
+export type { Invariant, Violation } from './invariant';
+export { formatSeconds } from './format';
+export {
+  raftInvariants,
+  electionSafety,
+  logMatching,
+  leaderCompleteness,
+  stateMachineSafety,
+  appliedOnce,
+  roleObservations,
+  describeCommand,
+} from './raft';
+export type { RaftObservation } from './raft';
 export {
   historyOf,
   renumber,

@@ -1,20 +1,23 @@
 import { Command, CommanderError } from 'commander';
-import { commandFactories } from './commands';
+import { commandLoaders, commandsFor } from './commands';
 
-/** Builds the `distlab` program; each subcommand lives in `commands/<name>.ts`. */
-export function buildProgram(): Command {
+/**
+ * Builds the `distlab` program; each subcommand lives in `commands/<name>.ts`. Given the
+ * arguments, only the command they name is loaded (all of them for help and typos).
+ */
+export async function buildProgram(args: readonly string[] = ['--help']): Promise<Command> {
   const program = new Command('distlab')
     .description('distlab: deterministic labs for distributed systems (MIT 6.5840)')
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const factory of commandFactories) program.addCommand(factory().exitOverride());
+  for (const name of commandsFor(args)) program.addCommand((await (commandLoaders[name] as () => Promise<Command>)()).exitOverride());
   return program;
 }
 
 /** Entry point used by `bin/distlab.js`; resolves once the command is done. */
 export async function main(argv: readonly string[]): Promise<void> {
-  const program = buildProgram();
+  const program = await buildProgram(argv.slice(2));
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

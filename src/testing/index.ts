@@ -4,6 +4,8 @@
 export { TestFailure, ImplementationError } from './lab';
 export type { Lab, LabTest, TestContext, FailureKind } from './lab';
 export { runTest, crashOutcome } from './run-test';
+export { Tester, runTester, messageOf, violationFailure } from './tester';
+export { formatSeconds } from '../check/format';
 export type { TestOutcome, RunTestOptions } from './run-test';
 export { runTests, selectTests, seedRange, SelectionError } from './sweep';
 export type { SweepOptions, TestSelection } from './sweep';
@@ -17,8 +19,11 @@ export {
   ImplementationLoadError,
 } from './load-impl';
 export { loadLabSource, labFromExports, LabLoadError } from './lab-source';
+export { loadLab, findLabs, LabNotFoundError } from './labs';
+export type { LoadedLab } from './labs';
+export { packageRoot, runningFromSource } from './package-root';
 export type { LabSource } from './lab-source';
-export { evaluateGraph, preloadDistlab, withExitGuard, ExitAttemptError } from './module-graph';
+export { evaluateGraph, preloadDistlab, withExitGuard, ExitAttemptError, describeError } from './module-graph';
 export type { CompiledGraph } from './module-graph';
 export type { LoadOptions, LoadedImplementation, CompiledImplementation, LoadProblem } from './load-impl';
 export { cellRole, excludedCellRoles } from './notebook-cells';

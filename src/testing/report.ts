@@ -7,6 +7,7 @@
  *     seed 7  trace 9b1e04aa
  *     replay: npx distlab replay raft TestReElection3A --seed 7
  */
+import { formatSeconds } from '../check/format';
 import type { TestOutcome } from './run-test';
 
 export interface ReportStyle {
@@ -40,10 +41,6 @@ export function formatCount(value: number): string {
   return `${(value / 1_000_000).toFixed(1)}M`;
 }
 
-/** Virtual ms as the course prints time: "3.1s". */
-export function formatSeconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)}s`;
-}
 
 /** The first 8 hex digits of a trace hash (enough to tell runs apart; --json has all 64). */
 export function shortHash(hash: string): string {

@@ -3,7 +3,8 @@
  * (notebooks, vitest, `--no-isolate`); `runTestsIsolated` (isolate.ts) runs them in child
  * processes with a wall-clock guard, which the CLI does by default.
  */
-import type { Lab, LabTest } from './lab';
+import type { World } from '../runtime';
+import type { Lab, LabTest, TestFailure } from './lab';
 import { withExitGuard } from './module-graph';
 import { runTest, type TestOutcome } from './run-test';
 
@@ -22,6 +23,8 @@ export interface SweepOptions<I> extends TestSelection {
   readonly seeds: readonly number[];
   /** Called as each test × seed finishes. */
   readonly onOutcome?: (outcome: TestOutcome) => void;
+  /** Called as each test × seed finishes, with the run's world (for plots) and failure. */
+  readonly onRun?: (run: { readonly outcome: TestOutcome; readonly world: World; readonly failure: TestFailure | null }) => void;
   /**
    * A fresh implementation per run (e.g. the submission evaluated again), so module-level
    * state cannot leak between tests; by default every run shares `impl`.
@@ -75,9 +78,9 @@ function describeNames(names: TestSelection['names']): string {
   return typeof names === 'string' ? `"${names}"` : names.map((name) => `"${name}"`).join(', ');
 }
 
-/** Seeds 1..count, the default sweep. */
-export function seedRange(count: number): number[] {
-  return Array.from({ length: count }, (_, index) => index + 1);
+/** Seeds first..first+count-1 (default 1..count, the public sweep; the grader starts past its seed base). */
+export function seedRange(count: number, first = 1): number[] {
+  return Array.from({ length: count }, (_, index) => first + index);
 }
 
 /**
@@ -94,9 +97,10 @@ export async function runTests<I>(lab: Lab<I>, impl: I, options: SweepOptions<I>
   for (const test of tests) {
     for (const seed of options.seeds) {
       const current = options.implementationFor === undefined ? impl : await options.implementationFor(test, seed);
-      const { outcome } = await withExitGuard(() => runTest(lab, test, current, seed));
-      outcomes.push(outcome);
-      options.onOutcome?.(outcome);
+      const run = await withExitGuard(() => runTest(lab, test, current, seed));
+      outcomes.push(run.outcome);
+      options.onOutcome?.(run.outcome);
+      options.onRun?.(run);
     }
   }
   return outcomes;

@@ -17,7 +17,7 @@ import { colorFor, outcomeText, replayCommand as replayCommandLine, type ReplayT
 import { withExitGuard } from '../../testing/module-graph';
 import { runTest, type TestOutcome } from '../../testing/run-test';
 import { selectTests, SelectionError } from '../../testing/sweep';
-import { LabNotFoundError, loadLab } from '../labs';
+import { LabNotFoundError, loadLab } from '../../testing/labs';
 import { checkImplementation, implementationPath, processOutput, testExitCodes, type CommandOutput } from './test';
 
 export interface ReplayCommandOptions {

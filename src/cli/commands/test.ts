@@ -13,7 +13,7 @@ import { compileImplementation, displayPath, evaluateImplementation, implementat
 import { colorFor, outcomeJson, outcomeText, summarize, summaryTable, verdictLine, type ReplayTarget } from '../../testing/report';
 import type { TestOutcome } from '../../testing/run-test';
 import { runTests, seedRange, selectTests, SelectionError } from '../../testing/sweep';
-import { LabNotFoundError, loadLab, type LoadedLab } from '../labs';
+import { LabNotFoundError, loadLab, type LoadedLab } from '../../testing/labs';
 
 /** Exit codes of `distlab test` and `distlab replay`. */
 export const testExitCodes = { passed: 0, failed: 1, badInput: 2 } as const;

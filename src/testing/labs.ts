@@ -1,5 +1,6 @@
 /**
  * Finding labs at run time, by path (house rule: nothing in src/ imports labs/ statically).
+ * The CLI, the grader and the sweeps all find labs here.
  *
  * A lab is the folder `labs/<name>/` with `lab.ts` exporting a `Lab`. Built, it is
  * `dist/labs/<name>/lab.js`, which the CLI prefers when it runs from dist/; from sources (tsx,
@@ -8,10 +9,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Lab } from '../testing/lab';
-import { compileModuleGraph } from '../testing/load-impl';
-import { loadLabSource, type LabSource } from '../testing/lab-source';
-import { packageRoot, runningFromSource } from '../testing/package-root';
+import type { Lab } from './lab';
+import { compileModuleGraph } from './load-impl';
+import { loadLabSource, type LabSource } from './lab-source';
+import { packageRoot, runningFromSource } from './package-root';
 
 /** A lab found on disk and loaded. */
 export interface LoadedLab {

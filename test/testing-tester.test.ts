@@ -1,0 +1,67 @@
+/**
+ * The shared tester loop (`Tester`, `runTester`): a body runs in virtual time and the test
+ * ends with the first failure, whether thrown by the body, recorded by a concurrent task or
+ * found by a watched invariant; a body that never returns fails at the virtual time limit.
+ */
+import { describe, expect, test } from 'vitest';
+import { electionSafety, type RaftObservation } from 'distlab/check';
+import { runTest, runTester, Tester, type Lab, type LabTest } from 'distlab/testing';
+
+type Body = (h: Tester) => Promise<void>;
+
+function labOf(body: Body, virtualMsMax = 5_000): { lab: Lab<null>; test: LabTest<null> } {
+  const test: LabTest<null> = { name: 'TestBody', part: 'X', description: 'a tester body', virtualMsMax, run: async (t) => void (await runTester(t, new Tester(t), body)) };
+  return { lab: { name: 'fixture', title: 'fixture', parts: ['X'], tests: [test], implementationFrom: () => null }, test };
+}
+
+async function outcomeOf(body: Body, virtualMsMax?: number) {
+  const { lab, test } = labOf(body, virtualMsMax);
+  return (await runTest(lab, test, null, 1)).outcome;
+}
+
+describe('Tester: the first failure ends the test', () => {
+  test('a body that returns passes, after the virtual time it slept', async () => {
+    const outcome = await outcomeOf(async (h) => h.sleep(1_500));
+    expect(outcome).toMatchObject({ passed: true, virtualMs: 1_500 });
+  });
+
+  test('a failure thrown by the body carries its kind and virtual time', async () => {
+    const outcome = await outcomeOf(async (h) => {
+      await h.sleep(1_234);
+      h.fail('liveness', 'no leader');
+    });
+    expect(outcome).toMatchObject({ passed: false, kind: 'liveness', failure: 'no leader (at 1.234s)', failureAtMs: 1_234 });
+  });
+
+  test('a concurrent task (go) that fails ends the test while the body still sleeps', async () => {
+    const outcome = await outcomeOf(async (h) => {
+      void h.go(async () => {
+        await h.sleep(300);
+        throw new Error('boom');
+      });
+      await h.sleep(4_000);
+    });
+    expect(outcome).toMatchObject({ passed: false, kind: 'crash', failureAtMs: 300, virtualMs: 300 });
+    expect(outcome.failure).toBe('the tester stopped on an unexpected error: boom (at 0.300s)');
+  });
+
+  test('a watched invariant that breaks fails the test as safety, naming the invariant', async () => {
+    const outcome = await outcomeOf(async (h) => {
+      const watcher = h.watch<RaftObservation>([electionSafety]);
+      await h.sleep(100);
+      watcher.observe({ kind: 'role', node: 'a', role: 'leader', term: 2, atMs: h.now() });
+      await h.sleep(100);
+      watcher.observe({ kind: 'role', node: 'b', role: 'leader', term: 2, atMs: h.now() });
+      await h.sleep(1_000);
+    });
+    expect(outcome).toMatchObject({ passed: false, kind: 'safety', failureAtMs: 200 });
+    expect(outcome.failure).toBe('at most one leader per term (election safety) violated: servers a and b were both leader in term 2 (server b became leader at 0.200s)');
+  });
+
+  test('a body that never returns fails at the virtual time limit', async () => {
+    const outcome = await outcomeOf(async (h) => {
+      for (;;) await h.sleep(1_000);
+    }, 3_000);
+    expect(outcome).toMatchObject({ passed: false, kind: 'liveness', failure: 'test took longer than 3 s of virtual time (at 3.000s)' });
+  });
+});
