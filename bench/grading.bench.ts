@@ -17,7 +17,7 @@ import { compileImplementation, compileModuleGraph, evaluateImplementation, impl
 import { evaluateGraph, preloadDistlab } from '../src/testing/module-graph';
 import { runTest } from '../src/testing/run-test';
 import { grade } from '../grading/grader/grade';
-import { hiddenModule, readGradingConfig } from '../grading/grader/config';
+import { hiddenModule, readGradingConfig, referenceModule } from '../grading/grader/config';
 import { writeSubmission } from '../grading/mutants/mutant';
 import { result, type Benchmark } from './harness';
 
@@ -26,7 +26,7 @@ const jobs = 2;
 
 function referenceSubmission(): string {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-bench-grading-'));
-  const reference = fs.readFileSync(path.join(root, 'grading', 'solutions', 'raft', 'raft.ts'), 'utf8');
+  const reference = fs.readFileSync(referenceModule(readGradingConfig(path.join(root, 'grading', 'config', 'raft.json'))), 'utf8');
   return writeSubmission(folder, 'raft.ts', reference, 'raft', root);
 }
 

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { describeRun, executeNotebook, runnerPython } from 'distlab/notebook';
 import { compileImplementation, evaluateImplementation, implementationFor, loadLab, runTest } from 'distlab/testing';
 import { release, stripSolutionRegions, type ReleaseReport } from './gradescope/release';
+import { readGradingConfig, referenceModule } from './grader/config';
 import { gradescopeResultsSchema } from './grader/results-schema';
 import { applyMutant, writeSubmission } from './mutants/mutant';
 import { raftMutants } from './mutants/raft/mutants';
@@ -139,7 +140,7 @@ describe('release: autograder.zip', () => {
   it('grades the reference with full marks and a mutant with less, in a Gradescope-like root', () => {
     const gradescope = gradescopeRoot();
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-submissions-'));
-    const reference = fs.readFileSync(path.join(root, 'grading', 'solutions', 'raft', 'raft.ts'), 'utf8');
+    const reference = fs.readFileSync(referenceModule(readGradingConfig(path.join(root, 'grading', 'config', 'raft.json'))), 'utf8');
     const referenceFile = writeSubmission(path.join(work, 'reference'), 'raft.ts', reference, 'raft', root);
     const good = gradescopeResultsSchema.parse(runAutograder(gradescope, referenceFile));
     expect(good.score).toBe(100);

@@ -10,12 +10,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadLab } from '../../src/cli/labs';
-import type { LabTest } from '../../src/testing/lab';
-import { compileImplementation, compileModuleGraph, evaluateImplementation, implementationFor } from '../../src/testing/load-impl';
-import { evaluateGraph, preloadDistlab } from '../../src/testing/module-graph';
-import { packageRoot } from '../../src/testing/package-root';
-import { runTest } from '../../src/testing/run-test';
+import { compileImplementation, compileModuleGraph, evaluateGraph, evaluateImplementation, implementationFor, loadLab, packageRoot, preloadDistlab, runTest, seedRange, type LabTest } from 'distlab/testing';
 import { hiddenModule, readGradingConfig } from '../grader/config';
 import { writeMutant, type Mutant } from './mutant';
 import { mutantsOf } from './run';
@@ -59,7 +54,7 @@ export async function catchFractions(options: CatchOptions): Promise<CatchRow[]>
   const hidden = (evaluateGraph(graph).hiddenTests ?? []) as ReadonlyArray<LabTest<unknown>>;
   const tests = [...hidden, ...lab.tests.filter((test) => test.part in config.parts).map((test) => ({ ...test, name: `${test.name} (public)` }))];
   const bounded = tests.map((test) => ({ ...test, world: { ...test.world, eventsMax: Math.min(test.world?.eventsMax ?? mutantEventsMax, mutantEventsMax) } }));
-  const seeds = Array.from({ length: options.seeds ?? config.seeds }, (_, k) => config.seedBase + k + 1);
+  const seeds = seedRange(options.seeds ?? config.seeds, config.seedBase + 1);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-catch-'));
   const rows: CatchRow[] = [];
   try {
