@@ -7,8 +7,9 @@
  * Go tests' goroutines are concurrent async functions here. Every failure is a TestFailure: one
  * sentence naming the client, the operation and the virtual time.
  */
-import type { NodeContext, World } from 'distlab';
-import { TestFailure, type FailureKind, type LabTest, type TestContext } from 'distlab/testing';
+import type { NodeContext } from 'distlab';
+import { formatSeconds } from 'distlab/check';
+import { messageOf, runTester, Tester, TestFailure, type LabTest, type TestContext } from 'distlab/testing';
 import type { GetReply, KVClerk, KVLock, KvsrvImplementation, PutErr } from './types';
 
 /** The course's per-test limit (120 s), in virtual ms. */
@@ -72,17 +73,16 @@ export type LockInput = { readonly kind: 'acquire' | 'release'; readonly lock: s
 
 const putErrs: readonly string[] = ['OK', 'ErrNoKey', 'ErrVersion', 'ErrMaybe'];
 
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
-}
+export { messageOf };
 
 /** Shows a value short in failure messages. */
 export function shown(value: string): string {
   return value.length > 24 ? `${JSON.stringify(value.slice(0, 16))}…(${value.length} chars)` : JSON.stringify(value);
 }
 
+/** Virtual ms as "1.234s" (distlab's formatSeconds, to the millisecond). */
 export function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(3)} s`;
+  return formatSeconds(ms, 3);
 }
 
 /**
@@ -153,35 +153,17 @@ export class TestedLock {
   }
 }
 
-export class KvTester {
-  readonly world: World;
+/** The kvsrv tester: distlab's `Tester` (time, first failure, `go`) plus clients, clerks and locks. */
+export class KvTester extends Tester<KvsrvImplementation> {
   readonly impl: KvsrvImplementation;
   readonly clients: KvClient[] = [];
-  /** The first failure seen outside the test body (concurrent client tasks). */
-  failure: TestFailure | null = null;
   /** Calls into student code that have not returned yet, by client: what and since when. */
   readonly pending = new Map<string, { readonly what: string; readonly sinceMs: number }>();
 
-  constructor(readonly t: TestContext<KvsrvImplementation>) {
-    this.world = t.world;
+  constructor(t: TestContext<KvsrvImplementation>) {
+    super(t);
     this.impl = t.impl;
     this.world.addNode(serverId, (ctx) => new this.impl.KVServer(ctx));
-  }
-
-  now(): number {
-    return this.world.nowMs();
-  }
-
-  sleep(ms: number): Promise<void> {
-    return this.world.sleep(ms);
-  }
-
-  failureAt(kind: FailureKind, message: string): TestFailure {
-    return new TestFailure(kind, `${message} (at ${seconds(this.now())})`, this.now());
-  }
-
-  fail(kind: FailureKind, message: string): never {
-    throw this.failureAt(kind, message);
   }
 
   /** Adds a client node with a fresh Clerk (Go: MakeClerk) and returns the tester's handle. */
@@ -204,6 +186,10 @@ export class KvTester {
     } finally {
       this.pending.delete(client);
     }
+  }
+
+  override waitingDetail(): string {
+    return this.stuck();
   }
 
   /** The calls still waiting, as a clause for liveness failures ("" when none). */
@@ -244,39 +230,13 @@ export class KvTester {
       this.fail('crash', `${what} on client ${client} threw ${messageOf(error)}`);
     }
   }
-
-  /** Records a failure seen outside the test body; the test ends with the first one. */
-  record(failure: TestFailure): void {
-    if (this.failure === null) this.failure = failure;
-  }
-
-  /** Runs a concurrent tester task (a Go goroutine); its failure ends the test. Never rejects. */
-  go(task: () => Promise<void>): Promise<void> {
-    return task().catch((error: unknown) => this.record(error instanceof TestFailure ? error : this.failureAt('crash', `the tester stopped on an unexpected error: ${messageOf(error)}`)));
-  }
 }
 
 /**
- * Runs a kvsrv test body inside the world: builds the tester, runs `body` as tester code in
- * virtual time, and ends at the first failure (from the body or a concurrent client task) or
- * when the body returns.
+ * Runs a kvsrv test body inside the world (distlab's `runTester`): builds the tester, runs
+ * `body` as tester code in virtual time, and ends at the first failure (from the body or a
+ * concurrent client task) or when the body returns.
  */
 export async function runKvTest(t: TestContext<KvsrvImplementation>, body: (h: KvTester) => Promise<void>): Promise<KvTester> {
-  const h = new KvTester(t);
-  let finished = false;
-  let thrown: unknown = null;
-  t.world.spawn(t.test.name, async () => {
-    try {
-      await body(h);
-    } catch (error) {
-      thrown = error;
-    } finally {
-      finished = true;
-    }
-  });
-  const done = await t.runUntil(() => finished || h.failure !== null, Math.max(0, t.test.virtualMsMax - t.world.nowMs()));
-  if (h.failure !== null) throw h.failure;
-  if (thrown !== null) throw thrown instanceof TestFailure ? thrown : h.failureAt('crash', `the tester stopped on an unexpected error: ${messageOf(thrown)}`);
-  if (!done) h.fail('liveness', `test took longer than ${t.test.virtualMsMax / 1000} s of virtual time${h.stuck()}`);
-  return h;
+  return runTester(t, new KvTester(t), body);
 }

@@ -5,7 +5,7 @@
  * or duplicated value.
  */
 import type { TraceEvent } from 'distlab';
-import { checkLinearizability, historyFromTrace, kvVersionedModel, renumber, type CheckFailure, type CheckResult, type KvVersionedInput, type KvVersionedOutput, type KvVersionedState, type Operation } from 'distlab/check';
+import { checkLinearizability, formatSeconds, historyFromTrace, kvVersionedModel, renumber, type CheckFailure, type CheckResult, type KvVersionedInput, type KvVersionedOutput, type KvVersionedState, type Operation } from 'distlab/check';
 
 export type KvOperation = Operation<KvVersionedInput, KvVersionedOutput>;
 
@@ -35,7 +35,7 @@ function describe(operation: KvOperation): string {
 }
 
 function at(ms: number): string {
-  return `${(ms / 1000).toFixed(3)} s`;
+  return formatSeconds(ms, 3);
 }
 
 /**

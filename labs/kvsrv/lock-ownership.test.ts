@@ -39,7 +39,8 @@ describe('Lock ownership: mutual exclusion over the trace', () => {
       ['a', 'release', 30, 35],
     ]);
     expect(overlaps(ownerships(events))).toHaveLength(1);
-    expect(lockMutualExclusion.check(events)).toMatch(/two clients held lock "l" at once: a held it from 0.010 s until it called release\(\) at 0.030 s, but b's acquire\(\) returned at 0.020 s/);
+    expect(lockMutualExclusion.check(events)).toMatchObject({ atMs: 20, nodes: ['b', 'a'] });
+    expect(lockMutualExclusion.check(events)?.detail).toMatch(/two clients held lock "l" at once: a held it from 0.010s until it called release\(\) at 0.030s, but b's acquire\(\) returned at 0.020s/);
   });
 
   it('Lock ownership: a crashed holder keeps the lock, so a later acquire by another client is an overlap', async () => {
@@ -48,6 +49,6 @@ describe('Lock ownership: mutual exclusion over the trace', () => {
       ['b', 'acquire', 5, 200],
     ], { client: 'a', atMs: 50 });
     expect(ownerships(events).find((o) => o.client === 'a')?.end).toBe('crash');
-    expect(lockMutualExclusion.check(events)).toMatch(/a held it from 0.010 s until it crashed/);
+    expect(lockMutualExclusion.check(events)?.detail).toMatch(/a held it from 0.010s until it crashed/);
   });
 });

@@ -8,6 +8,7 @@
  * intervals that overlap prove that mutual exclusion broke; no lucky timing can hide it.
  */
 import type { TraceEvent } from 'distlab';
+import { formatSeconds, invariant, type TraceInvariant } from 'distlab/check';
 
 /** One stretch of time during which `client` believed it held `lock`. */
 export interface Ownership {
@@ -19,12 +20,6 @@ export interface Ownership {
   readonly toMs: number;
   /** Why the interval ended. */
   readonly end: 'release' | 'crash' | 'end of run';
-}
-
-/** A named predicate over the trace: null when it holds, else one sentence naming who and when. */
-export interface TraceInvariant {
-  readonly name: string;
-  check(events: readonly TraceEvent[]): string | null;
 }
 
 interface LockOperation {
@@ -72,7 +67,7 @@ export function ownerships(events: readonly TraceEvent[]): Ownership[] {
 }
 
 function at(ms: number): string {
-  return Number.isFinite(ms) ? `${(ms / 1000).toFixed(3)} s` : 'the end';
+  return Number.isFinite(ms) ? formatSeconds(ms, 3) : 'the end';
 }
 
 /** Pairs of intervals of one lock that overlap in time (the plot highlights them). */
@@ -90,14 +85,28 @@ export function overlaps(intervals: readonly Ownership[]): Array<readonly [Owner
   return found;
 }
 
-/** Mutual exclusion: no two clients ever believe they hold the same lock at the same time. */
-export const lockMutualExclusion: TraceInvariant = {
-  name: 'at most one client holds a lock at a time',
-  check(events) {
-    const [first] = overlaps(ownerships(events));
-    if (first === undefined) return null;
-    const [holder, intruder] = first;
-    const until = holder.end === 'release' ? `until it called release() at ${at(holder.toMs)}` : holder.end === 'crash' ? 'until it crashed (a crashed holder keeps the lock)' : 'to the end of the run';
-    return `two clients held lock ${JSON.stringify(holder.lock)} at once: ${holder.client} held it from ${at(holder.fromMs)} ${until}, but ${intruder.client}'s acquire() returned at ${at(intruder.fromMs)}`;
-  },
-};
+/**
+ * Mutual exclusion: no two clients ever believe they hold the same lock at the same time. A
+ * property of the whole run (an interval is open until release or the end), so it is decided
+ * at the end of the history.
+ */
+export const lockMutualExclusion: TraceInvariant = invariant<TraceEvent>('at most one client holds a lock at a time', () => {
+  const events: TraceEvent[] = [];
+  return {
+    step(event) {
+      events.push(event);
+      return null;
+    },
+    end() {
+      const [first] = overlaps(ownerships(events));
+      if (first === undefined) return null;
+      const [holder, intruder] = first;
+      const until = holder.end === 'release' ? `until it called release() at ${at(holder.toMs)}` : holder.end === 'crash' ? 'until it crashed (a crashed holder keeps the lock)' : 'to the end of the run';
+      return {
+        detail: `two clients held lock ${JSON.stringify(holder.lock)} at once: ${holder.client} held it from ${at(holder.fromMs)} ${until}, but ${intruder.client}'s acquire() returned at ${at(intruder.fromMs)}`,
+        atMs: intruder.fromMs,
+        nodes: [intruder.client, holder.client],
+      };
+    },
+  };
+});

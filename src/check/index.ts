@@ -1,6 +1,6 @@
 /** `distlab/check`: checkers that read histories and traces. */
 export { invariant } from './invariant';
-export type { Invariant, Violation } from './invariant';
+export type { Invariant, Violation, Finding, Watcher } from './invariant';
 export { formatSeconds } from './format';
 export {
   raftInvariants,
@@ -33,7 +33,7 @@ export {
   HistoryFormatError,
 } from './linearizability';
 export { appliedMetrics, appliedSnapshotAdvances, persistedStateBounded, termStableWhileHealthy } from './raft';
-export { secondsAt, type TraceInvariant } from './trace-invariant';
+export type { TraceInvariant } from './trace-invariant';
 export type {
   Operation,
   OperationInput,

@@ -33,12 +33,18 @@ export interface Invariant<O> {
   readonly name: string;
   /** Checks a whole history; null when the property holds, else the first violation. */
   check(history: Iterable<O>): Violation | null;
-  /** A fresh watcher: feed it observations in order; it returns the first violation (then keeps returning null). */
+  /**
+   * A fresh watcher: feed it observations in order; it returns the first violation (then keeps
+   * returning null). Properties of a whole run (checked at its end) report only through `check`.
+   */
   watch(): (observation: O) => Violation | null;
 }
 
 /** What a watcher reports; `invariant()` adds the name. */
 export type Finding = Omit<Violation, 'invariant'>;
+
+/** A watcher: a step per observation, and for properties of a whole run (e.g. "at the end, ..."), an `end` step. */
+export type Watcher<O> = ((observation: O) => Finding | null) | { readonly step: (observation: O) => Finding | null; readonly end: () => Finding | null };
 
 /**
  * Builds an invariant from its watcher factory (the only place the property is written).
@@ -47,12 +53,16 @@ export type Finding = Omit<Violation, 'invariant'>;
  *   const positive = invariant<{ value: number; atMs: number }>('values stay positive', () => (o) =>
  *     o.value > 0 ? null : { detail: `value ${o.value} at ${o.atMs} ms`, atMs: o.atMs, nodes: [] });
  */
-export function invariant<O>(name: string, watch: () => (observation: O) => Finding | null): Invariant<O> {
+export function invariant<O>(name: string, watch: () => Watcher<O>): Invariant<O> {
   const named = (finding: Finding | null): Violation | null => (finding === null ? null : { invariant: name, ...finding });
+  const start = () => {
+    const watcher = watch();
+    return typeof watcher === 'function' ? { step: watcher, end: () => null } : watcher;
+  };
   return {
     name,
     watch() {
-      const step = watch();
+      const { step } = start();
       let reported = false;
       return (observation) => {
         if (reported) return null;
@@ -62,12 +72,12 @@ export function invariant<O>(name: string, watch: () => (observation: O) => Find
       };
     },
     check(history) {
-      const step = watch();
+      const { step, end } = start();
       for (const observation of history) {
         const violation = named(step(observation));
         if (violation !== null) return violation;
       }
-      return null;
+      return named(end());
     },
   };
 }

@@ -1,15 +1,9 @@
-import type { TraceEvent } from '../runtime/trace-event';
+import type { TraceEvent } from '../runtime';
+import type { Invariant } from './invariant';
 
 /**
- * A named property of a whole run, read from its trace only (house rule 6). `check` returns
- * null when the property holds, else one sentence naming node, term or index, and virtual time.
+ * A named property of a run read from its trace only (house rule 6): an `Invariant` over trace
+ * events. `check(events)` returns null when it holds, else a `Violation` naming node, term or
+ * index, and virtual time.
  */
-export interface TraceInvariant {
-  readonly name: string;
-  check(events: readonly TraceEvent[]): string | null;
-}
-
-/** Virtual time as failure sentences print it. */
-export function secondsAt(atMs: number): string {
-  return `${(atMs / 1000).toFixed(3)} s`;
-}
+export type TraceInvariant = Invariant<TraceEvent>;

@@ -65,6 +65,11 @@ export class Tester<I = unknown> {
     return task().catch((error: unknown) => this.record(this.asFailure(error)));
   }
 
+  /** What a lab adds to the "test took longer than ..." failure, e.g. the calls still waiting (default none). */
+  waitingDetail(): string {
+    return '';
+  }
+
   /** A thrown value as a failure: TestFailures pass through, anything else is a tester crash. */
   asFailure(error: unknown): TestFailure {
     if (error instanceof TestFailure) return error;
@@ -115,6 +120,6 @@ export async function runTester<I, T extends Tester<I>>(t: TestContext<I>, teste
   const done = await t.runUntil(() => finished || tester.failure !== null, Math.max(0, t.test.virtualMsMax - t.world.nowMs()));
   if (tester.failure !== null) throw tester.failure;
   if (thrown !== null) throw tester.asFailure(thrown);
-  if (!done) tester.fail('liveness', `test took longer than ${t.test.virtualMsMax / 1000} s of virtual time`);
+  if (!done) tester.fail('liveness', `test took longer than ${t.test.virtualMsMax / 1000} s of virtual time${tester.waitingDetail()}`);
   return tester;
 }

@@ -1,6 +1,6 @@
 /**
- * The shape of a hidden Raft scenario: the public harness plus what every hidden run watches
- * (election safety over the whole trace, an applied snapshot never going backwards) and the
+ * The shape of a hidden Raft scenario: the public harness (which watches Raft's Figure 3
+ * invariants on every run) plus what every hidden run checks (an applied snapshot never going backwards) and the
  * invariants a scenario adds for itself. Invariant violations are reported before the body's
  * own failure: they name the cause, the body's failure (a liveness timeout) often only the effect.
  */
@@ -28,28 +28,6 @@ export interface ScenarioInvariant {
 /** Checked on every hidden run. */
 const everyRun: readonly ScenarioInvariant[] = [{ invariant: appliedSnapshotAdvances, kind: 'safety' }];
 
-/**
- * Election safety over the whole run, from the trace (`node.role` events, which the skeleton's
- * becomeX() emits): two different peers leaders in one term fail the test even when the
- * sampling checkOneLeader() would miss it. Silent for implementations that emit no roles.
- */
-function watchElectionSafety(t: TestContext<RaftImplementation>): () => TestFailure | null {
-  const leaders = new Map<number, string>();
-  let violation: TestFailure | null = null;
-  const subscription = t.world.trace.events$.subscribe((event) => {
-    if (event.type !== 'node.role' || event.role !== 'leader' || violation !== null) return;
-    const other = leaders.get(event.term);
-    if (other !== undefined && other !== event.node) {
-      violation = new TestFailure('safety', `servers ${other} and ${event.node} were both leader in term ${event.term} (at ${(event.atMs / 1000).toFixed(3)} s)`, event.atMs);
-    }
-    leaders.set(event.term, event.node);
-  });
-  return () => {
-    subscription.unsubscribe();
-    return violation;
-  };
-}
-
 type Body = (h: RaftHarness, trace: TraceRecording) => Promise<void>;
 
 /** A hidden scenario: the harness with `servers` peers, `body` as the tester, `invariants` checked over the whole run besides the ones every hidden run checks. */
@@ -63,7 +41,6 @@ export function test(name: string, part: string, description: string, worldOptio
     virtualMsMax: testVirtualMsMax,
     async run(t: TestContext<RaftImplementation>) {
       const trace = recordTrace(t.world);
-      const stop = watchElectionSafety(t);
       let thrown: unknown = null;
       try {
         await runRaftTest({ ...t, impl: tapApplies(t.impl) }, { servers, snapshot }, (h) => body(h, trace));
@@ -71,7 +48,7 @@ export function test(name: string, part: string, description: string, worldOptio
         thrown = error;
       }
       trace.stop();
-      const violation = stop() ?? firstViolation(invariants, trace, t.world.nowMs());
+      const violation = firstViolation(invariants, trace, t.world.nowMs());
       if (violation !== null) throw violation;
       if (thrown !== null) throw thrown;
     },
@@ -80,16 +57,16 @@ export function test(name: string, part: string, description: string, worldOptio
 
 function firstViolation(invariants: readonly ScenarioInvariant[], trace: TraceRecording, atMs: number): TestFailure | null {
   for (const { invariant, kind } of invariants) {
-    const detail = invariant.check(trace.events);
-    if (detail !== null) return new TestFailure(kind, `${invariant.name}: violated: ${detail}`, atMs);
+    const violation = invariant.check(trace.events);
+    if (violation !== null) return new TestFailure(kind, `${invariant.name} violated: ${violation.detail}`, Math.min(atMs, violation.atMs));
   }
   return null;
 }
 
 /** Fails the test now if `invariant` does not hold over the run so far. */
 export function assertInvariant(h: RaftHarness, trace: TraceRecording, invariant: TraceInvariant, kind: FailureKind): void {
-  const detail = invariant.check(trace.events);
-  if (detail !== null) h.fail(kind, `${invariant.name}: violated: ${detail}`);
+  const violation = invariant.check(trace.events);
+  if (violation !== null) h.fail(kind, `${invariant.name} violated: ${violation.detail}`);
 }
 
 /** Waits up to `ms` for server i to report leadership; returns whether it did. */

@@ -19,7 +19,7 @@ const blockedMs = 1000;
 /** Fails when the trace shows two clients holding one lock at once. */
 export function checkMutualExclusion(h: KvTester): void {
   const violation = lockMutualExclusion.check(h.world.trace.events);
-  if (violation !== null) h.fail('safety', `${lockMutualExclusion.name}: ${violation}`);
+  if (violation !== null) h.fail('safety', `${lockMutualExclusion.name}: ${violation.detail}`);
 }
 
 /**

@@ -1,5 +1,7 @@
-import type { TraceEvent } from '../../runtime/trace-event';
-import { secondsAt, type TraceInvariant } from '../trace-invariant';
+import type { TraceEvent } from '../../runtime';
+import { formatSeconds } from '../format';
+import { invariant } from '../invariant';
+import type { TraceInvariant } from '../trace-invariant';
 
 /** Metric names a tester records when a peer hands it a command or a snapshot (see `appliedMetrics`). */
 export const appliedMetrics = { command: 'applied.command', snapshot: 'applied.snapshot' } as const;
@@ -11,22 +13,24 @@ export const appliedMetrics = { command: 'applied.command', snapshot: 'applied.s
  * snapshot that is not newer than the receiver's state is ignored). Reads the
  * `applied.command` / `applied.snapshot` metrics a tester records; silent without them.
  */
-export const appliedSnapshotAdvances: TraceInvariant = {
-  name: 'an applied snapshot never goes backwards',
-  check(events: readonly TraceEvent[]): string | null {
-    const applied = new Map<string, number>();
-    for (const event of events) {
-      if (event.type === 'node.start' || event.type === 'node.restart' || event.type === 'node.crash') {
-        applied.delete(event.node);
-        continue;
-      }
-      if (event.type !== 'node.metric') continue;
-      const before = applied.get(event.node) ?? 0;
-      if (event.name === appliedMetrics.snapshot && event.value <= before) {
-        return `server ${event.node} applied a snapshot up to index ${event.value} after it had applied index ${before} (at ${secondsAt(event.atMs)}): an old snapshot rolled the service back`;
-      }
-      if (event.name === appliedMetrics.command || event.name === appliedMetrics.snapshot) applied.set(event.node, Math.max(before, event.value));
+export const appliedSnapshotAdvances: TraceInvariant = invariant<TraceEvent>('an applied snapshot never goes backwards', () => {
+  const applied = new Map<string, number>();
+  return (event) => {
+    if (event.type === 'node.start' || event.type === 'node.restart' || event.type === 'node.crash') {
+      applied.delete(event.node);
+      return null;
     }
+    if (event.type !== 'node.metric') return null;
+    const before = applied.get(event.node) ?? 0;
+    if (event.name === appliedMetrics.snapshot && event.value <= before) {
+      return {
+        detail: `server ${event.node} applied a snapshot up to index ${event.value} after it had applied index ${before} (at ${formatSeconds(event.atMs, 3)}): an old snapshot rolled the service back`,
+        atMs: event.atMs,
+        nodes: [event.node],
+        index: event.value,
+      };
+    }
+    if (event.name === appliedMetrics.command || event.name === appliedMetrics.snapshot) applied.set(event.node, Math.max(before, event.value));
     return null;
-  },
-};
+  };
+});
