@@ -30,7 +30,8 @@ describe('MapReduce lab: the course tests', () => {
     expect(outcome.kind).toBe('crash');
     expect(outcome.failure).toMatch(/Worker\.run\(\) is not written yet/);
     expect(outcome.virtualMs).toBeLessThan(1_000);
-    expect(outcome.wallMs).toBeLessThan(2_000);
+    // Fast in work done, not wall time (no timed assertions in unit tests): a handful of events.
+    expect(outcome.events).toBeLessThan(1_000);
   });
 
   it('MapReduce: implementationFrom names the missing classes', () => {

@@ -44,7 +44,6 @@ describe('MapReduce reference', () => {
     const { outcome } = await runTest(mapreduceLab, testNamed('TestWc'), { Coordinator: reference.Coordinator, Worker: BusyWorker }, 1, silent);
     expect(outcome.kind).toBe('crash');
     expect(outcome.failure).toMatch(/eventsMax/);
-    expect(outcome.wallMs).toBeLessThan(20_000);
   });
 
   it('MapReduce: a worker without temp file + rename fails TestCrashWorker on seed 465 (the reference passes it)', async () => {
