@@ -75,6 +75,13 @@ describe('nodeTimelineSpec', () => {
     expect(rolesOfC.map((row) => [row.startMs, row.endMs])).toEqual([[0, 400], [500, 700]]);
   });
 
+  it('Plot: a mark at a fractional virtual time is named in whole milliseconds in the subtitle', () => {
+    const spec = nodeTimelineSpec(fixtureTrace(), { marks: [{ atMs: 214.26880707163593, node: 'a', label: 'two leaders in term 1' }] });
+    const title = JSON.stringify((spec as { title: unknown }).title);
+    expect(title).toContain('red line at 214 ms: two leaders in term 1');
+    expect(title).not.toMatch(/214\.\d/);
+  });
+
   it('Plot: node timeline clips to a window', () => {
     const spec = nodeTimelineSpec(fixtureTrace(), { fromMs: 450, toMs: 550 });
     expect(layerRows(spec, 0)).toEqual([expect.objectContaining({ startMs: 450, endMs: 500 })]);

@@ -35,7 +35,8 @@ export function marksSubtitle(marks: readonly TimeMark[]): string | undefined {
   const first = marks[0];
   if (first === undefined) return undefined;
   const more = marks.length > 1 ? ` (+${marks.length - 1} more)` : '';
-  const text = `red line at ${first.atMs} ms: ${first.label}`;
+  // Virtual times can be fractional (jittered latencies); a subtitle reads best in whole ms.
+  const text = `red line at ${Math.round(first.atMs)} ms: ${first.label}`;
   const cut = text.length > markSubtitleCharsMax ? `${text.slice(0, markSubtitleCharsMax - 1)}…` : text;
   return `${cut}${more}`;
 }
