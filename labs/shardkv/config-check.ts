@@ -70,7 +70,7 @@ export function movedShards(before: ShardConfig, after: ShardConfig): number[] {
  */
 export function fewestMoves(before: ShardConfig, gids: readonly number[]): number {
   if (gids.length === 0) return before.shards.filter((gid) => gid !== 0).length;
-  const base = Math.floor(shardCount / gids.length);
+  const base = Math.trunc(shardCount / gids.length); // the smallest balanced share
   const held = gids.map((gid) => before.shards.filter((owner) => owner === gid).length);
   const keptAtBase = held.reduce((sum, count) => sum + Math.min(count, base), 0);
   const aboveBase = held.filter((count) => count > base).length;
