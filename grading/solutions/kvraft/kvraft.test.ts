@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { runTest } from 'distlab/testing';
+import { kvraftLab } from '../../../labs/kvraft/lab';
+import { Raft } from '../raft/raft';
+import { RSM } from './rsm';
+import * as reference from './index';
+
+function test(name: string) {
+  const found = kvraftLab.tests.find((candidate) => candidate.name === name);
+  if (found === undefined) throw new Error(`no test ${name}`);
+  return found;
+}
+
+describe('kvraft lab: the catalogue', () => {
+  it('has the Go rsm tests under their names, in part order', () => {
+    expect(kvraftLab.parts).toEqual(['4A', '4B', '4C']);
+    expect(kvraftLab.tests.filter((candidate) => candidate.part === '4A').map((candidate) => candidate.name)).toEqual([
+      'TestBasic4A',
+      'TestConcurrent4A',
+      'TestLeaderFailure4A',
+      'TestLeaderPartition4A',
+      'TestRestartReplay4A',
+      'TestShutdown4A',
+      'TestRestartSubmit4A',
+    ]);
+    expect(kvraftLab.tests.some((candidate) => candidate.name === 'TestSnapshot4C')).toBe(true);
+  });
+
+  it('implementationFrom: names the missing export (the Raft first) and what is expected', () => {
+    expect(() => kvraftLab.implementationFrom({ RSM })).toThrow(/export named Raft: your lab-3 Raft.*export \{ Raft \} from '\.\.\/raft\/raft'.*exports RSM/);
+    expect(() => kvraftLab.implementationFrom({ Raft })).toThrow(/export named RSM/);
+    expect(() => kvraftLab.implementationFrom({ Raft, RSM: class {} })).toThrow(/RSM lacks the methods submit, raft/);
+    expect(() => kvraftLab.implementationFrom({ Raft, RSM, Clerk: 3 })).toThrow(/Clerk must be a class/);
+    expect(kvraftLab.implementationFrom({ Raft, RSM }).RSM).toBe(RSM);
+  });
+});
+
+describe('kvraft lab: the reference (over the reference Raft) passes every test', () => {
+  for (const labTest of kvraftLab.tests) {
+    it(`${labTest.name} (seed 1)`, async () => {
+      const { outcome } = await runTest(kvraftLab, labTest, kvraftLab.implementationFrom(reference), 1);
+      expect(outcome.failure ?? 'passed', labTest.name).toBe('passed');
+    }, 60_000);
+  }
+});
+
+describe('kvraft lab: determinism', () => {
+  it('TestLeaderPartition4A: same seed, same trace hash; another seed, another', async () => {
+    const impl = kvraftLab.implementationFrom(reference);
+    const first = await runTest(kvraftLab, test('TestLeaderPartition4A'), impl, 3);
+    const second = await runTest(kvraftLab, test('TestLeaderPartition4A'), impl, 3);
+    const other = await runTest(kvraftLab, test('TestLeaderPartition4A'), impl, 4);
+    expect(second.outcome.traceHash).toBe(first.outcome.traceHash);
+    expect(other.outcome.traceHash).not.toBe(first.outcome.traceHash);
+  });
+});
