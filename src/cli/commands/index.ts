@@ -15,6 +15,8 @@ export const commandLoaders: Readonly<Record<string, () => Promise<Command>>> = 
   grade: async () => (await import('./grade.js')).gradeCommand(),
   release: async () => (await import('./release.js')).releaseCommand(),
   notebook: async () => (await import('./notebook.js')).notebookCommand(),
+  node: async () => (await import('./node.js')).nodeCommand(),
+  cluster: async () => (await import('./cluster.js')).clusterCommand(),
 };
 
 /** The commands to register for `argv` (after `node distlab`): the one named, else every one (help, typos). */

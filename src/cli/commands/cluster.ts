@@ -1,0 +1,131 @@
+/**
+ * `distlab cluster <lab> --nodes N [--impl FILE] [--duration 30s] [--clients 10]
+ *  [--nemesis kill,partition,pause,latency] --out DIR`: a real cluster of node processes on
+ * loopback, a client workload, real faults, and a checked history with a report
+ * (DIR/report.html, report.json, history.json, logs/). Exit 0: linearizable and no
+ * acknowledged write lost; 1: not; 2: bad input or the cluster could not start.
+ * Ctrl-C stops the workload, stops every node and still writes the report; a second Ctrl-C
+ * kills everything at once.
+ */
+import * as path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import type { FaultKind } from '../../real/faults';
+import type { RunReport } from '../../real/report';
+
+interface ClusterCommandOptions {
+  readonly nodes: number;
+  readonly impl?: string;
+  readonly duration: number;
+  readonly clients: number;
+  readonly keys: number;
+  readonly nemesis: string;
+  readonly out: string;
+  readonly seed: number;
+  readonly latencyMs: number;
+  readonly json: boolean;
+  readonly progress: boolean;
+  readonly typeCheck: boolean;
+}
+
+export function clusterCommand(): Command {
+  return new Command('cluster')
+    .description('run a real cluster (one process per node, ZeroMQ, wall clock) under load and faults; check and report; exit 0 ok, 1 not, 2 bad input')
+    .argument('<lab>', 'the lab whose service to run: raft (a kv service over your Raft)')
+    .option('--nodes <n>', 'number of node processes', count(1, 9), 3)
+    .option('--impl <file>', 'the implementation (.ts or .ipynb); default: the reference solution when grading/ is present')
+    .option('--duration <time>', 'how long the workload runs, e.g. 30s, 500ms, 2m', duration, 30_000)
+    .option('--clients <n>', 'concurrent clients', count(1, 100), 10)
+    .option('--keys <n>', 'keys the clients use', count(1, 100), 5)
+    .option('--nemesis <faults>', 'faults, comma-separated: kill, pause, partition, latency (or none)', 'kill,partition,pause')
+    .option('--latency-ms <ms>', 'added latency during a latency fault', count(0, 10_000), 50)
+    .option('--seed <s>', 'seed of the workload and the fault plan', count(0, Number.MAX_SAFE_INTEGER), 1)
+    .requiredOption('--out <dir>', 'folder for report.html, report.json, history.json and logs/')
+    .option('--json', 'print report.json on stdout instead of a summary', false)
+    .option('--no-progress', 'no progress bar')
+    .option('--no-type-check', 'skip the type check of --impl (run what transpiles)')
+    .action(async (lab: string, options: ClusterCommandOptions) => {
+      process.exitCode = await runClusterCommand(lab, options);
+    });
+}
+
+async function runClusterCommand(lab: string, options: ClusterCommandOptions): Promise<number> {
+  const { compileForCluster } = await import('../../real/implementation.js');
+  const { parseFaultKinds } = await import('../../real/faults.js');
+  const { runCluster } = await import('../../real/cluster.js');
+  const { killAll } = await import('../../real/processes.js');
+  const { packageRoot } = await import('../../testing/package-root.js');
+  const out = path.resolve(options.out);
+  let nemesis: FaultKind[];
+  try {
+    nemesis = parseFaultKinds(options.nemesis);
+    await compileForCluster(lab, options.impl === undefined ? null : path.resolve(options.impl), path.join(out, 'impl.json'), { typeCheck: options.typeCheck });
+  } catch (error) {
+    process.stderr.write(`distlab cluster: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  const abort = new AbortController();
+  const onSignal = () => {
+    if (abort.signal.aborted) {
+      killAll();
+      process.exit(130);
+    }
+    process.stderr.write('\ndistlab cluster: stopping (Ctrl-C again to kill everything now)...\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const bar = options.progress && !options.json && process.stderr.isTTY ? await progressBar(options.duration) : null;
+  try {
+    const report = await runCluster({
+      nodes: options.nodes, graphFile: path.join(out, 'impl.json'), durationMs: options.duration, clients: options.clients, keys: options.keys, nemesis, out, seed: options.seed,
+      command: process.execPath, cliArgs: [path.join(packageRoot(), 'bin', 'distlab.js')], latencyMs: options.latencyMs, faultHoldMs: 2_000, quietMs: 2_000, signal: abort.signal,
+      onProgress: (progress) => bar?.update(Math.min(progress.elapsedMs, progress.durationMs), { operations: progress.operations, fault: progress.fault ?? '-' }),
+    });
+    bar?.stop();
+    process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : summaryLines(report));
+    return report.ok ? 0 : 1;
+  } catch (error) {
+    bar?.stop();
+    process.stderr.write(`distlab cluster: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export function summaryLines(report: RunReport): string {
+  const { latency } = report;
+  return [
+    report.summary,
+    `  operations ${report.operations.acknowledged} acknowledged, ${report.operations.unknown} unknown; throughput ${report.throughputPerSecond} ops/s`,
+    `  latency p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms, max ${latency.maxMs} ms`,
+    `  faults: ${report.faults.map((fault) => fault.description).join('; ') || 'none'}`,
+    `  report: ${report.files.html}`,
+    '',
+  ].join('\n');
+}
+
+async function progressBar(durationMs: number): Promise<{ update(value: number, payload: object): void; stop(): void }> {
+  const { SingleBar, Presets } = await import('cli-progress');
+  const bar = new SingleBar({ format: ' {bar} {percentage}% | {operations} ops | fault: {fault}', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
+  bar.start(durationMs, 0, { operations: 0, fault: '-' });
+  return bar;
+}
+
+function count(min: number, max: number): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!Number.isSafeInteger(value) || value < min || value > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+    return value;
+  };
+}
+
+/** "30s", "500ms", "2m" or a number of seconds, as milliseconds. */
+export function duration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (match === null) throw new InvalidArgumentError(`expected a duration such as 30s, 500ms or 2m, got ${JSON.stringify(text)}`);
+  const value = Number(match[1]) * (match[2] === 'ms' ? 1 : match[2] === 'm' ? 60_000 : 1_000);
+  if (!(value >= 1_000 && value <= 3_600_000)) throw new InvalidArgumentError(`the duration must be between 1s and 1h, got ${JSON.stringify(text)}`);
+  return Math.round(value);
+}

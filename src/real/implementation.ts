@@ -1,0 +1,37 @@
+/**
+ * The implementation a real cluster runs: compiled and checked once by the runner (type check,
+ * the lab's export), then written as a module graph that node processes evaluate without
+ * loading TypeScript, so a restarted node serves again in well under a second.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { compileImplementation, evaluateImplementation, implementationFor } from '../testing/load-impl';
+import { loadLab } from '../testing/labs';
+import { packageRoot } from '../testing/package-root';
+
+/** Labs whose service real mode can run (the kv service over their Raft). */
+export const realLabs: readonly string[] = ['raft'];
+
+/** The lab's reference solution (named once, in grading/config/<lab>.json), when this checkout has grading/. */
+export function referenceImplementation(lab: string): string | null {
+  const config = path.join(packageRoot(), 'grading', 'config', `${lab}.json`);
+  if (!fs.existsSync(config)) return null;
+  const reference = (JSON.parse(fs.readFileSync(config, 'utf8')) as { reference?: string }).reference;
+  return reference === undefined ? null : path.resolve(path.dirname(config), reference);
+}
+
+/**
+ * Checks `impl` (default: the reference) against the lab and writes its compiled graph to
+ * `file`. Errors name the lab, the file and what to do.
+ */
+export async function compileForCluster(lab: string, impl: string | null, file: string, options: { readonly typeCheck?: boolean } = {}): Promise<string> {
+  if (!realLabs.includes(lab)) throw new Error(`real mode runs the labs ${realLabs.join(', ')} (a kv service over Raft); got ${JSON.stringify(lab)}`);
+  const source = impl ?? referenceImplementation(lab);
+  if (source === null) throw new Error(`no --impl given and this checkout has no reference ${lab} solution (grading/config/${lab}.json); pass your implementation with --impl FILE`);
+  const { lab: loaded } = await loadLab({ name: lab });
+  const compiled = compileImplementation(source, options);
+  implementationFor(loaded, { file: compiled.file, exports: await evaluateImplementation(compiled) });
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(compiled.graph));
+  return source;
+}
