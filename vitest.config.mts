@@ -18,5 +18,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two test files side by side on a 2-core machine (vitest's default there is one). Notebook
+    // kernels may then start at the same moment; src/notebook/tslab-kernel.ts makes that safe.
+    maxWorkers: 2,
   },
 });

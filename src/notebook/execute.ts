@@ -54,6 +54,9 @@ export interface ExecuteOptions {
   readonly kernel?: KernelSetup;
 }
 
+/** How many times the runner starts a kernel that fails before its first cell (KERNEL_START_ATTEMPTS in execute_notebook.py). */
+const kernelStartAttempts = 3;
+
 /** Python modules the runner script imports. */
 const runnerModules = ['nbclient', 'nbformat', 'jupyter_client'] as const;
 
@@ -125,8 +128,8 @@ export async function executeNotebook(file: string, options: ExecuteOptions): Pr
         output: options.outputPath === undefined ? null : path.resolve(options.outputPath),
       }),
     );
-    // The whole run is bounded too: every cell at its limit, plus start-up and slack.
-    const runTimeoutMs = startupTimeoutMs + (codeCellCount + 1) * (options.cellTimeoutMs + 5_000) + 30_000;
+    // The whole run is bounded too: every kernel start attempt and every cell at its limit, plus slack.
+    const runTimeoutMs = kernelStartAttempts * startupTimeoutMs + (codeCellCount + 1) * (options.cellTimeoutMs + 5_000) + 30_000;
     const child = await runChild(python, [runnerScript(), requestFile, resultFile], kernelEnv(kernel), runTimeoutMs);
     if (!fs.existsSync(resultFile)) {
       const missingModule = /distlab-missing-module: (.*)/.exec(child.stderr);

@@ -14,7 +14,8 @@ tslab quirks handled here (see docs/notebooks.md):
     `error` output, so the runner records the reply status and the streams;
   - after a failing cell tslab aborts every request arriving within 200 ms, so on_cell_error
     sleeps 350 ms before the next cell is sent;
-  - a cell that exceeds its timeout is interrupted (SIGINT) and counted as an error.
+  - a cell that exceeds its timeout is interrupted (SIGINT) and counted as an error;
+  - a kernel that fails before its first cell is started again, KERNEL_START_ATTEMPTS times in all.
 """
 import asyncio
 import json
@@ -30,6 +31,7 @@ except ImportError as missing:  # reported by execute.ts with install advice
     sys.exit(3)
 
 ABORT_WINDOW_PAUSE_S = 0.35
+KERNEL_START_ATTEMPTS = 3
 
 
 def main():
@@ -84,26 +86,38 @@ def main():
         if cell.cell_type == "code" and not cell.source.strip():
             cells[index]["status"] = "ok"
 
-    client = NotebookClient(
-        nb,
-        kernel_name=request["kernel"],
-        timeout=request["cell_timeout_s"],
-        startup_timeout=request["startup_timeout_s"],
-        interrupt_on_timeout=True,
-        error_on_timeout={"ename": "CellTimeoutError", "evalue": "cell timed out", "traceback": []},
-        allow_errors=True,
-        record_timing=False,
-        resources={"metadata": {"path": os.path.dirname(os.path.abspath(notebook_path))}},
-        on_notebook_start=on_notebook_start,
-        on_cell_execute=on_cell_execute,
-        on_cell_executed=on_cell_executed,
-        on_cell_error=on_cell_error,
-    )
+    def make_client():
+        return NotebookClient(
+            nb,
+            kernel_name=request["kernel"],
+            timeout=request["cell_timeout_s"],
+            startup_timeout=request["startup_timeout_s"],
+            interrupt_on_timeout=True,
+            error_on_timeout={"ename": "CellTimeoutError", "evalue": "cell timed out", "traceback": []},
+            allow_errors=True,
+            record_timing=False,
+            resources={"metadata": {"path": os.path.dirname(os.path.abspath(notebook_path))}},
+            on_notebook_start=on_notebook_start,
+            on_cell_execute=on_cell_execute,
+            on_cell_executed=on_cell_executed,
+            on_cell_error=on_cell_error,
+        )
+
     error = None
-    try:
-        client.execute()
-    except Exception as failure:  # kernel death, startup failure: later cells stay "not-run"
-        error = "%s: %s" % (type(failure).__name__, failure)
+    # A kernel that dies or hangs before its first cell (a port taken by another process between
+    # Jupyter choosing it and the kernel binding it) is started again on fresh ports; a failure
+    # once a cell has run is the notebook's and is reported as is.
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            make_client().execute()
+            error = None
+            break
+        except Exception as failure:  # kernel death, startup failure: later cells stay "not-run"
+            error = "%s: %s" % (type(failure).__name__, failure)
+            if started:
+                break
+            if attempt == KERNEL_START_ATTEMPTS:
+                error = "the tslab kernel did not start (%d attempts; last: %s)" % (attempt, error)
     end = time.monotonic()
     if request.get("output"):
         nbformat.write(nb, request["output"])

@@ -1,15 +1,13 @@
 /**
  * Registers the tslab kernel project-locally, so notebooks run with this checkout's tslab (and
  * therefore with display bundles working, see src/plot/display.ts) without touching the user's
- * Jupyter configuration:
+ * Jupyter configuration: one kernel spec, `<repo>/.jupyter-local/share/jupyter/kernels/tslab/
+ * kernel.json`, whose command is
  *
- *   node_modules/.bin/tslab install --python=<python3 with jupyter_client and IPython>
- *                                   --binary=<abs path of node_modules/.bin/tslab>
- *                                   --prefix=<repo>/.jupyter-local
+ *   <node> <repo>/dist/src/notebook/tslab-kernel.js --config-path {connection_file}
  *
- * Jupyter finds it through JUPYTER_PATH=<repo>/.jupyter-local/share/jupyter. tslab writes a
- * bare `tslab` as the kernel command by default; we pin the absolute path with --binary and also
- * put node_modules/.bin on PATH (`kernelEnv`), so either form of kernel.json works.
+ * (tslab's kernel with a safe start-up order, see tslab-kernel.ts). Jupyter finds it through
+ * JUPYTER_PATH=<repo>/.jupyter-local/share/jupyter (`kernelEnv`).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -100,11 +98,20 @@ function kernelSpecFile(root: string): string {
   return path.join(root, '.jupyter-local', 'share', 'jupyter', 'kernels', 'tslab', 'kernel.json');
 }
 
-/** True when the spec exists and its command points at this checkout's tslab. */
-function kernelSpecCurrent(root: string, binary: string): boolean {
+/** The kernel spec this checkout needs: node running the built kernel launcher. */
+function kernelSpec(root: string): { argv: string[]; display_name: string; language: string } {
+  const launcher = path.join(root, 'dist', 'src', 'notebook', 'tslab-kernel.js');
+  return { argv: [process.execPath, launcher, '--config-path', '{connection_file}'], display_name: 'TypeScript', language: 'typescript' };
+}
+
+/**
+ * True when the spec on disk is `wanted`. The launcher it names may not be built yet (CI
+ * registers the kernel before `npm test` builds); notebooks need the build anyway.
+ */
+function kernelSpecCurrent(root: string, wanted: { argv: string[] }): boolean {
   try {
     const spec = JSON.parse(fs.readFileSync(kernelSpecFile(root), 'utf8')) as { argv?: unknown };
-    return Array.isArray(spec.argv) && spec.argv[0] === binary && fs.existsSync(binary);
+    return JSON.stringify(spec.argv) === JSON.stringify(wanted.argv);
   } catch {
     return false;
   }
@@ -121,31 +128,18 @@ function kernelSpecCurrent(root: string, binary: string): boolean {
 export function ensureKernel(options: { root?: string } = {}): KernelSetup {
   const root = options.root ?? repoRoot();
   const binDir = path.join(root, 'node_modules', '.bin');
-  const binary = path.join(binDir, 'tslab');
   const jupyterPath = path.join(root, '.jupyter-local', 'share', 'jupyter');
   const setup = { root, jupyterPath, binDir, kernelName: 'tslab' as const };
-  if (kernelSpecCurrent(root, binary)) return { ...setup, installed: false };
-  if (!fs.existsSync(binary)) {
-    throw new JupyterSetupError(`${binary} is missing; run \`npm install\` in ${root}.`);
-  }
-  const python = findPython(['jupyter_client', 'IPython']);
-  if (python === null) {
-    throw new JupyterSetupError(
-      'No python3 that can import jupyter_client and IPython was found ' +
-        `(tried /usr/bin/python3 and python3 on PATH). ${jupyterInstallAdvice}`,
-    );
-  }
-  const install = spawnSync(
-    binary,
-    ['install', `--python=${python}`, `--binary=${binary}`, `--prefix=${path.join(root, '.jupyter-local')}`],
-    { cwd: root, encoding: 'utf8', timeout: 60_000 },
-  );
-  if (install.status !== 0 || !kernelSpecCurrent(root, binary)) {
-    throw new JupyterSetupError(
-      `\`tslab install --python=${python}\` failed (exit ${String(install.status)}): ` +
-        `${(install.stderr || install.stdout || '').trim()}\n${jupyterInstallAdvice}`,
-    );
-  }
+  const spec = kernelSpec(root);
+  if (kernelSpecCurrent(root, spec)) return { ...setup, installed: false };
+  const tslab = path.join(root, 'node_modules', 'tslab', 'dist', 'main.js');
+  if (!fs.existsSync(tslab)) throw new JupyterSetupError(`${tslab} is missing; run \`npm install\` in ${root}.`);
+  // Written next to itself and renamed: a kernel starting in another process never reads half a file.
+  const file = kernelSpecFile(root);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(partial, `${JSON.stringify(spec, null, 1)}\n`);
+  fs.renameSync(partial, file);
   return { ...setup, installed: true };
 }
 
