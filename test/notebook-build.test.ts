@@ -94,6 +94,16 @@ describe('notebook builder: the source format', () => {
     expect(outputs.skeleton!.text).toBe("/** Your demo. */\nimport type { X } from './types';\n\n// notebook: state 9A\nlet answer = 0;\n\n// notebook: step\nfunction step(): number {\n  // Your code here (9B).\n  return answer;\n}\n");
   });
 
+  it('Notebooks: `imports:` points the instructor notebook\'s ./x imports into the built lab (it runs in grading/), the student\'s stay local', () => {
+    const source = "---\nnotebook: labs/demo/demo.ipynb\ninstructor: grading/solutions/demo/demo.ipynb\nimports: dist/labs/demo\n---\n```ts\nimport { run } from './notebook';\nimport { World } from 'distlab';\n```\n";
+    const repo = scratchRepo({ 'grading/solutions/demo/demo.notebook.md': source });
+    const outputs = Object.fromEntries(buildSource(repo, 'grading/solutions/demo/demo.notebook.md').map((output) => [output.kind, output]));
+    expect(codeOf(outputs.notebook!.text)).toEqual(["import { run } from './notebook';\nimport { World } from 'distlab';"]);
+    expect(codeOf(outputs.instructor!.text)).toEqual(["import { run } from '../../../dist/labs/demo/notebook';\nimport { World } from 'distlab';"]);
+    fs.writeFileSync(path.join(repo, 'grading/solutions/demo/demo.notebook.md'), source.replace('instructor: grading/solutions/demo/demo.ipynb\n', ''));
+    expect(() => buildSource(repo, 'grading/solutions/demo/demo.notebook.md')).toThrow(/`imports: dist\/labs\/demo` applies to the instructor notebook only/);
+  });
+
   it('Notebooks: a missing region or file is named with what exists', () => {
     const repo = scratchRepo({ 'a.ts': '// notebook: one\nx;\n', 'notebooks/src/09-x.md': '```ts\n// include: a.ts#two\n```\n' });
     expect(() => buildSource(repo, 'notebooks/src/09-x.md')).toThrow(/a.ts has no region "two" \(regions: one\)/);

@@ -2,7 +2,8 @@
 // test cells) headlessly through Jupyter and tslab, as a student's first "Run All" would: every
 // code cell compiles and runs, and each test cell reports failing tests cleanly (a table, plots,
 // the replay command), never a crash. The instructor version, with the solutions, is
-// grading/solutions/kvsrv/kvsrv.ipynb (`distlab grade` gives it full marks).
+// grading/solutions/kvsrv/kvsrv.ipynb: it runs where it lives (its imports point into the built
+// lab, dist/labs/kvsrv) and every public test passes.
 // The notebook imports the BUILT package (node_modules/distlab): `npm test` builds first.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,6 +12,7 @@ import { codeCells, describeRun, executeNotebook, readNotebook } from 'distlab/n
 
 const root = path.resolve(__dirname, '../..');
 const student = path.join(root, 'labs/kvsrv/kvsrv.ipynb');
+const instructor = path.join(root, 'grading/solutions/kvsrv/kvsrv.ipynb');
 const vegaLiteMime = 'application/vnd.vegalite.v5+json';
 
 function requireBuild(): void {
@@ -46,5 +48,11 @@ describe('labs/kvsrv/kvsrv.ipynb (the student notebook)', () => {
 
   it('runs top to bottom: every cell runs, each test cell reports failures with a table, plots and the replay command', async () => {
     await runAndCheck(student, /\(seed 1\) failed: .+not written yet.+\nreplay: npx distlab replay kvsrv \w+ --seed 1 --impl labs\/kvsrv\/kvsrv.ipynb/);
+  }, 300_000);
+});
+
+describe('grading/solutions/kvsrv/kvsrv.ipynb (the instructor notebook)', () => {
+  it('runs headlessly where it lives: every public test passes, each test cell shows a table and plots', async () => {
+    await runAndCheck(instructor, /\w+ \(seed 1\) passed\nreplay: npx distlab replay kvsrv \w+ --seed 1/);
   }, 300_000);
 });

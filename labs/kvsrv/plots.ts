@@ -13,14 +13,22 @@ import { kvVersionedModel } from 'distlab/check';
 import { checkKvHistory, kvOperations } from './history';
 import { overlaps, ownerships } from './lock-ownership';
 
-/** Colours of what a Put returned, and of its attempts (a lost one in the palette's failure red). */
+/** Colours of what a Put returned (its bar). */
 export const putOutcomeColors: Readonly<Record<string, string>> = {
   OK: '#54a24b',
   ErrVersion: '#f58518',
   ErrNoKey: '#4c78a8',
   ErrMaybe: '#b279a2',
-  lost: eventColors.failure,
-  answered: '#333333',
+  /** The Clerk gave up: nobody knows whether the Put happened. */
+  unknown: '#bab0ac',
+};
+/**
+ * Colours of one RPC attempt (its marker on the bar): a lost one is a dark cross, as a dropped
+ * message in the space-time diagram (not the crash red); an answered one a white dot.
+ */
+export const putAttemptColors: Readonly<Record<'answered' | 'lost', string>> = {
+  answered: '#ffffff',
+  lost: eventColors.dropped,
 };
 const plotWidthPx = 720;
 /** Puts drawn at most; a longer run is cut to its last ones (an unreadable plot helps nobody). */
@@ -100,10 +108,8 @@ export function putTimelineSpec(events: readonly TraceEvent[], options: TimeWind
   const toMs = options.toMs ?? Math.max(fromMs + 1, ...puts.map((put) => put.endMs));
   const attempts = all.attempts.filter((attempt) => attempt.sentMs >= fromMs && attempt.sentMs <= toMs);
   const clients = [...new Set(puts.map((put) => put.client))].sort(byClient);
-  const outcomes = Object.keys(putOutcomeColors);
   const x = { type: 'quantitative', title: 'virtual time (ms)', scale: { domain: [fromMs, toMs] } };
   const y = { field: 'client', type: 'nominal', sort: clients, title: 'client' };
-  const color = { type: 'nominal', title: 'outcome', scale: { domain: outcomes, range: outcomes.map((outcome) => putOutcomeColors[outcome]) } };
   const cut = inWindow.length > puts.length ? ` (last ${puts.length} of ${inWindow.length} Puts)` : '';
   const size = { width: options.width ?? plotWidthPx, height: Math.max(60, 24 * clients.length) };
   const empty = puts.length === 0 ? [noDataLayer(['No data: no Put returned in this run'], size)] : [];
@@ -111,33 +117,46 @@ export function putTimelineSpec(events: readonly TraceEvent[], options: TimeWind
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: `${options.title ?? 'Put attempts and outcomes'}${cut}`,
     ...size,
-    layer: [
-      ...empty,
-      {
-        data: { values: puts },
-        mark: { type: 'bar', height: { band: 0.5 }, cornerRadius: 2, clip: true },
-        encoding: {
-          y,
-          x: { field: 'startMs', ...x },
-          x2: { field: 'endMs' },
-          color: { field: 'outcome', ...color },
-          tooltip: [{ field: 'description', title: 'Put' }, { field: 'attempts' }, { field: 'startMs', title: 'call (ms)' }, { field: 'endMs', title: 'return (ms)' }],
-        },
-      },
-      {
-        data: { values: attempts },
-        mark: { type: 'point', filled: true, size: 40, clip: true },
-        encoding: {
-          y,
-          x: { field: 'sentMs', ...x },
-          shape: { field: 'outcome', type: 'nominal', title: 'attempt', scale: { domain: ['answered', 'lost'], range: ['circle', 'cross'] } },
-          color: { field: 'outcome', ...color },
-          tooltip: [{ field: 'outcome', title: 'attempt' }, { field: 'reason' }, { field: 'sentMs', title: 'sent (ms)' }],
-        },
-      },
-    ],
-    resolve: { scale: { color: 'shared' } },
+    layer: [...empty, putBarLayer(puts, x, y), attemptLayer(attempts, x, y)],
+    // Bars and markers have a legend each; both sit in one row under the plot, so a one-client
+    // run is not dwarfed by a legend taller than its plot.
+    resolve: { scale: { color: 'independent', shape: 'independent' } },
+    config: { legend: { orient: 'bottom', direction: 'horizontal', gridAlign: 'none' } },
   } as VegaLiteSpec;
+}
+
+/** One bar per Put, from call to return, coloured by what it returned. */
+function putBarLayer(puts: readonly PutRow[], x: object, y: object): object {
+  const outcomes = Object.keys(putOutcomeColors).filter((outcome) => outcome !== 'unknown' || puts.some((put) => put.outcome === outcome));
+  return {
+    data: { values: puts },
+    mark: { type: 'bar', height: { band: 0.5 }, cornerRadius: 2, clip: true },
+    encoding: {
+      y,
+      x: { field: 'startMs', ...x },
+      x2: { field: 'endMs' },
+      color: { field: 'outcome', type: 'nominal', title: 'Put returned', scale: { domain: outcomes, range: outcomes.map((outcome) => putOutcomeColors[outcome]) } },
+      tooltip: [{ field: 'description', title: 'Put' }, { field: 'attempts' }, { field: 'startMs', title: 'call (ms)' }, { field: 'endMs', title: 'return (ms)' }],
+    },
+  };
+}
+
+/** One marker per RPC attempt, when it was sent: a dot if answered, a cross if lost. */
+function attemptLayer(attempts: readonly AttemptRow[], x: object, y: object): object {
+  const domain = ['answered', 'lost'] as const;
+  // Shape and colour share field, title and domain, so Vega-Lite draws one legend for both.
+  const legend = { field: 'outcome', type: 'nominal', title: 'RPC attempt' } as const;
+  return {
+    data: { values: attempts },
+    mark: { type: 'point', filled: true, size: 45, stroke: eventColors.dropped, strokeWidth: 1, clip: true },
+    encoding: {
+      y,
+      x: { field: 'sentMs', ...x },
+      shape: { ...legend, scale: { domain, range: ['circle', 'cross'] } },
+      color: { ...legend, scale: { domain, range: domain.map((outcome) => putAttemptColors[outcome]) } },
+      tooltip: [{ field: 'outcome', title: 'attempt' }, { field: 'reason' }, { field: 'sentMs', title: 'sent (ms)' }],
+    },
+  };
 }
 
 /** Client ids in numeric order (c2 before c10). */

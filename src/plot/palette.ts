@@ -27,6 +27,11 @@ export const eventColors = {
   crash: '#d62728',
   down: '#999999',
   restart: '#2ca02c',
+  /**
+   * A message the network lost (a dropped request or reply): dark grey, as the crosses of the
+   * space-time diagram. Not red: a lost message is the network's normal weather, not a crash.
+   */
+  dropped: '#333333',
   /** Network faults (partition changes, heals). */
   fault: '#9467bd',
   note: '#7f7f7f',

@@ -22,7 +22,7 @@ export const spaceTimeLegendMethodsMax = 8;
 const pointKinds = {
   domain: ['message dropped', 'crash', 'restart'],
   shapes: ['cross', 'triangle-down', 'triangle-up'],
-  colors: ['#333333', eventColors.crash, eventColors.restart],
+  colors: [eventColors.dropped, eventColors.crash, eventColors.restart],
 };
 
 export interface SpaceTimeOptions {

@@ -83,10 +83,23 @@ export function notebookFromCells(cells: readonly DraftCell[], idPrefix: string)
 }
 
 function notebookVersion(root: string, source: NotebookSource, version: Version, idPrefix: string): string {
+  const { instructor, imports } = source.frontMatter;
+  const local = version === 'instructor' && instructor !== undefined && imports !== undefined
+    ? (text: string) => importsFrom(text, path.posix.relative(path.posix.dirname(instructor), imports))
+    : (text: string) => text;
   const cells = source.cells.map((cell, index) =>
-    cell.kind === 'code' ? { kind: cell.kind, text: codeCellText(root, cell.text, version, `${source.file} code cell ${index}`) } : cell,
+    cell.kind === 'code' ? { kind: cell.kind, text: local(codeCellText(root, cell.text, version, `${source.file} code cell ${index}`)) } : cell,
   );
   return notebookText(notebookFromCells(cells, idPrefix));
+}
+
+/**
+ * `import ... from './x'` lines pointed into `folder`: the instructor notebook sits in
+ * grading/, where tslab cannot reach the lab's `.ts` files (it compiles only the notebook's
+ * folder), so it imports the built lab instead and runs where it lives.
+ */
+function importsFrom(text: string, folder: string): string {
+  return text.replace(/^(import .* from ['"])\.\/([^'"]+)(['"];?)$/gm, `$1${folder}/$2$3`);
 }
 
 /**
@@ -124,6 +137,9 @@ export function buildSource(root: string, relative: string): BuildOutput[] {
   const notebook = frontMatter.notebook ?? lectureTarget;
   if (notebook === undefined) throw new NotebookSourceError(`${relative}: say where the notebook goes (front matter \`notebook: labs/<lab>/<lab>.ipynb\`)`);
   const outputs: BuildOutput[] = [{ source: relative, target: notebook, kind: 'notebook', text: notebookVersion(root, source, 'student', idPrefix) }];
+  if (frontMatter.imports !== undefined && frontMatter.instructor === undefined) {
+    throw new NotebookSourceError(`${relative}: \`imports: ${frontMatter.imports}\` applies to the instructor notebook only; name it (front matter \`instructor: ...\`) or drop the line`);
+  }
   if (frontMatter.instructor !== undefined) {
     outputs.push({ source: relative, target: frontMatter.instructor, kind: 'instructor', text: notebookVersion(root, source, 'instructor', idPrefix) });
   }

@@ -36,6 +36,11 @@ export interface FrontMatter {
   readonly id?: string;
   /** A translation: the source whose code cells this one shares (translation.ts). */
   readonly code?: string;
+  /**
+   * The folder the instructor notebook's `./x` imports point into (the built lab, e.g.
+   * `dist/labs/kvsrv`), so it runs where it lives; the student notebook keeps `./x`.
+   */
+  readonly imports?: string;
   readonly skeletons: readonly SkeletonTarget[];
 }
 
@@ -57,7 +62,7 @@ const codeOpen = /^```ts(?:\s+([\w-]+))?\s*$/;
 const codeClose = /^```\s*$/;
 /** Sources are small; a longer one is a mistake (e.g. an unclosed fence swallowing the file). */
 const sourceLinesMax = 3_000;
-const frontMatterKeys = new Set(['notebook', 'instructor', 'id', 'skeleton', 'code']);
+const frontMatterKeys = new Set(['notebook', 'instructor', 'id', 'skeleton', 'code', 'imports']);
 
 /** Splits `---` front matter from the body; returns the body's first line number too. */
 function splitFrontMatter(lines: readonly string[], file: string): { frontMatter: FrontMatter; bodyStart: number } {
