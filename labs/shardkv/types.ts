@@ -8,7 +8,7 @@
  * Example (what the tester does):
  * ```ts
  * world.addNode('ctrl-kv', (ctx) => new KVServer(ctx));              // lab 2's server
- * world.addNode('g1-0', (ctx) => new ShardServer(ctx, { gid: 1, servers: ['g1-0', 'g1-1', 'g1-2'], me: 0, maxRaftState: -1 }));
+ * world.addNode('g1-0', (ctx) => new ShardServer(ctx, { gid: 1, servers: ['g1-0', 'g1-1', 'g1-2'], me: 0, maxRaftState: -1, RSM, Raft }));
  * world.addNode('ctl', (ctx) => ({ sck: new ShardCtrler(ctx, { kvServer: 'ctrl-kv' }) }));
  * await sck.initConfig(joinBalance(makeShardConfig(), { 1: ['g1-0', 'g1-1', 'g1-2'] }));
  * const ck = new Clerk(clientCtx, { ctrler: sck });
@@ -16,6 +16,7 @@
  * ```
  */
 import type { NodeContext } from 'distlab';
+import type { RaftClass, RSMClass, RSMNode } from '../kvraft/types';
 
 /** Shards the key space is split into (Go: shardcfg.NShards). */
 export const shardCount = 12;
@@ -113,10 +114,18 @@ export interface ShardServerConfig {
   readonly me: number;
   /** Snapshot when the persisted Raft state passes this many bytes; -1: never. */
   readonly maxRaftState: number;
+  /** Lab 4's replicated state machine, to build this server's replica with (your RSM). */
+  readonly RSM: RSMClass;
+  /** Lab 3's Raft, passed on to the RSM (your Raft). */
+  readonly Raft: RaftClass;
 }
 
-/** A shard group server. It answers `groupRpcNames`; the tester never calls it directly. */
-export type ShardServerClass = new (ctx: NodeContext, config: ShardServerConfig) => object;
+/** A shard group server. It answers `groupRpcNames`; the tester reads `rsm()` (e.g. to find the leader). */
+export interface ShardServerNode {
+  rsm(): RSMNode;
+}
+
+export type ShardServerClass = new (ctx: NodeContext, config: ShardServerConfig) => ShardServerNode;
 
 /** What a controller is built with: the node id of the lab-2 server that stores configurations. */
 export interface ShardCtrlerConfig {
@@ -174,6 +183,9 @@ export interface ShardConfigFunctions {
 
 /** What the lab's tests take as the implementation under test. */
 export interface ShardkvImplementation extends ShardConfigFunctions {
+  /** Your lab-3 Raft and lab-4 RSM: the shard groups run on them. */
+  readonly Raft: RaftClass;
+  readonly RSM: RSMClass;
   /** Lab 2's server, which stores the configurations. */
   readonly KVServer: new (ctx: NodeContext) => object;
   readonly ShardServer: ShardServerClass;

@@ -16,7 +16,7 @@ const checkMs = 1_000;
  * the sentence from `explainFailure`; a check that runs out of budget fails too (the Go tests
  * pass then; distlab does not guess).
  */
-export function checkLinearizable(h: KvTester, timeoutMs: number, options: { readonly errVersionUncertain?: boolean } = {}): void {
+export function checkLinearizable(h: Pick<KvTester, 'world' | 'fail'> & { readonly t: Pick<KvTester['t'], 'log'> }, timeoutMs: number, options: { readonly errVersionUncertain?: boolean } = {}): void {
   const { result, operations } = checkKvHistory(h.world.trace.events, timeoutMs, options);
   if (result.verdict === 'ok') {
     h.t.log(`linearizable: ${operations.length} operations checked in ${Math.round(result.ms)} ms`);

@@ -1,0 +1,87 @@
+// The shardkv lab against its reference: the catalogue under the course's names, every public
+// test that fits npm test's budget on seed 1 (the four long clerk runs go to `npm run
+// sweep:shardkv`), determinism, the implementation check's sentences, and the ownership picture.
+import { describe, expect, it } from 'vitest';
+import { renderSvg } from 'distlab/plot';
+import { runTest } from 'distlab/testing';
+import { shardkvLab } from '../../../labs/shardkv/lab';
+import { shardOwnershipSpec } from '../../../labs/shardkv/plots';
+import * as reference from './index';
+
+const impl = shardkvLab.implementationFrom(reference);
+/** Minutes of wall time between them on one seed: run by `npm run sweep:shardkv`, not here. */
+export const longTests = ['TestManyConcurrentClerkReliable5A', 'TestManyConcurrentClerkUnreliable5A', 'TestPartitionRecoveryReliableClerks5C', 'TestPartitionRecoveryUnreliableClerks5C', 'TestManyJoinLeaveUnreliable5A', 'TestOneConcurrentClerkUnreliable5A'];
+
+function test(name: string) {
+  const found = shardkvLab.tests.find((candidate) => candidate.name === name);
+  if (found === undefined) throw new Error(`no test ${name}`);
+  return found;
+}
+
+describe('shardkv lab: the catalogue', () => {
+  it("has the Go shardkv1 tests under their names, in part order, and shardcfg's TestBasic", () => {
+    expect(shardkvLab.parts).toEqual(['5A', '5B', '5C']);
+    expect(shardkvLab.tests.map((candidate) => candidate.name)).toEqual([
+      'TestBasic',
+      'TestInitQuery5A',
+      'TestStaticOneShardGroup5A',
+      'TestJoinBasic5A',
+      'TestDeleteBasic5A',
+      'TestJoinLeaveBasic5A',
+      'TestManyJoinLeaveReliable5A',
+      'TestManyJoinLeaveUnreliable5A',
+      'TestShutdown5A',
+      'TestProgressShutdown5A',
+      'TestProgressJoin5A',
+      'TestOneConcurrentClerkReliable5A',
+      'TestManyConcurrentClerkReliable5A',
+      'TestOneConcurrentClerkUnreliable5A',
+      'TestManyConcurrentClerkUnreliable5A',
+      'TestJoinLeave5B',
+      'TestRecoverCtrler5B',
+      'TestConcurrentReliable5C',
+      'TestAcquireLockConcurrentUnreliable5C',
+      'TestPartitionControllerJoin5C',
+      'TestPartitionRecoveryReliableNoClerk5C',
+      'TestPartitionRecoveryUnreliableNoClerk5C',
+      'TestPartitionRecoveryReliableClerks5C',
+      'TestPartitionRecoveryUnreliableClerks5C',
+    ]);
+  });
+
+  it('implementationFrom: names the missing export and what is expected', () => {
+    const { Raft: _raft, ...withoutRaft } = reference;
+    expect(() => shardkvLab.implementationFrom(withoutRaft)).toThrow(/export named Raft: your lab-3 Raft/);
+    expect(() => shardkvLab.implementationFrom({ ...reference, ShardCtrler: class {} })).toThrow(/ShardCtrler lacks the methods initConfig, initController, changeConfigTo, query/);
+    expect(() => shardkvLab.implementationFrom({ ...reference, joinBalance: 3 })).toThrow(/function export named joinBalance/);
+  });
+});
+
+describe('shardkv lab: the reference passes every test (seed 1)', () => {
+  for (const labTest of shardkvLab.tests.filter((candidate) => !longTests.includes(candidate.name))) {
+    it(labTest.name, async () => {
+      const { outcome } = await runTest(shardkvLab, labTest, impl, 1);
+      expect(outcome.failure ?? 'passed', labTest.name).toBe('passed');
+    }, 120_000);
+  }
+});
+
+describe('shardkv lab: determinism and the ownership picture', () => {
+  it('TestJoinBasic5A: same seed, same trace hash; another seed, another', async () => {
+    const first = await runTest(shardkvLab, test('TestJoinBasic5A'), impl, 3);
+    const second = await runTest(shardkvLab, test('TestJoinBasic5A'), impl, 3);
+    const other = await runTest(shardkvLab, test('TestJoinBasic5A'), impl, 4);
+    expect(second.outcome.traceHash).toBe(first.outcome.traceHash);
+    expect(other.outcome.traceHash).not.toBe(first.outcome.traceHash);
+  }, 60_000);
+
+  it('draws who owned each shard, the moves and the answered operations', async () => {
+    const { world } = await runTest(shardkvLab, test('TestJoinLeaveBasic5A'), impl, 1);
+    const spec = shardOwnershipSpec(world.trace.events, { toMs: world.nowMs() }) as { layer: Array<{ data: { values: Array<Record<string, unknown>> } }> };
+    const [stretches, served, configs] = spec.layer.map((layer) => layer.data.values);
+    expect(new Set(stretches.map((row) => row.group))).toEqual(new Set(['group 1', 'group 2', 'frozen (moving)']));
+    expect(served.length).toBeGreaterThan(60);
+    expect(configs.map((row) => row.label)).toEqual(['config 1', 'config 2', 'config 3', 'config 4']);
+    expect(await renderSvg(spec as never)).toContain('<svg');
+  }, 60_000);
+});
