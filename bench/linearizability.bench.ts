@@ -48,14 +48,14 @@ interface Generated {
   readonly clients: number;
 }
 
-type Workload = 'cas' | 'kv';
+export type Workload = 'cas' | 'kv';
 
 /**
  * Each client issues operations back to back; each takes effect at a random point inside its
  * interval. Outputs come from applying operations in order of those points, so the history is
  * linearizable; `stale` replaces the output of one late read by an older value.
  */
-function generate(workload: Workload, count: number, clients: number, keys: number, seed: number, stale: boolean): Generated {
+export function generate(workload: Workload, count: number, clients: number, keys: number, seed: number, stale: boolean): Generated {
   const random = prng(seed);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
   const clock = new Array<number>(clients).fill(0);

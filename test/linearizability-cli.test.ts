@@ -115,21 +115,25 @@ describe('historySpec', () => {
       [2, 'cannot be linearized', 0],
       [3, 'linearizable', 1],
     ]);
-    const spec = historySpec(history, result, { model }) as unknown as { layer: unknown[]; title: string };
-    expect(spec.layer).toHaveLength(4);
-    expect(spec.title).toMatch(/kv: illegal \(key "k"\)/);
+    const spec = historySpec(history, result, { model }) as unknown as { layer: unknown[]; title: { text: string; subtitle: string } };
+    // Bars, labels, the state written beside the culprit, fault rules and their labels.
+    expect(spec.layer).toHaveLength(5);
+    expect(spec.title.text).toMatch(/kv: illegal \(key "k"\)/);
+    expect(spec.title.subtitle).toContain(`state after the longest prefix: ${result.failure?.state}`);
     expect(JSON.stringify(spec)).toContain('partition [s1] [s2 s3]');
   });
 
-  it('draws indeterminate operations up to where the client gave up, and open ones to the end', () => {
+  it('draws indeterminate operations up to where they took effect, or where the client gave up, and open ones to the end', () => {
     const operations = historyOf([
       { client: 0, input: { kind: 'write', value: 1 }, callMs: 0, returnMs: 50, known: false },
       { client: 1, input: { kind: 'write', value: 2 }, callMs: 10 },
       { client: 2, input: { kind: 'read' }, output: 1, callMs: 60, returnMs: 100 },
     ]);
     const rows = historyRows(operations, checkLinearizability(casRegisterModel(), operations), { model: casRegisterModel() });
+    // The write of 1 is seen by the read: it took effect by the read's return (100), although its
+    // client gave up at 50. The write of 2 is placed after everything: no visible effect.
     expect(rows.map((row) => [row.status, row.endMs])).toEqual([
-      ['indeterminate', 50],
+      ['indeterminate', 100],
       ['indeterminate', 105],
       ['linearizable', 100],
     ]);

@@ -47,6 +47,11 @@ interface Row {
   readonly status: HistoryStatus;
   /** 1-based position in the linearization or prefix; 0 when not placed. */
   readonly position: number;
+  /**
+   * For an indeterminate operation the search placed before a completed one: the latest
+   * instant it can have taken effect in that order (its bar ends there, with a diamond).
+   */
+  readonly effectMs?: number;
 }
 
 /** Height of one client row, pixels. */
@@ -77,6 +82,7 @@ export function historySpec(
       ? { field: 'status', type: 'nominal', title: 'verdict', legend: { labelLimit: 240 }, scale: { domain: statusDomain, range: statusDomain.map((status) => historyStatusColors[status as HistoryStatus]) } }
       : { field: 'partition', type: 'nominal', title: 'partition' };
   const width = options.width ?? 720;
+  const unit = ('operations' in history ? history.timeUnit : undefined) ?? 'ms';
   // An explicit domain, so label widths computed here match the drawing.
   const domain = [
     Math.min(0, ...rows.map((row) => row.startMs), ...annotations.map((annotation) => annotation.atMs)),
@@ -87,17 +93,16 @@ export function historySpec(
       data: { values: rows },
       mark: { type: 'bar', cornerRadius: 2, height: { band: 0.7 } },
       encoding: {
-        y: { field: 'client', type: 'nominal', sort: clients, title: 'client' },
-        x: { field: 'startMs', type: 'quantitative', title: 'time (ms)', scale: { domain, nice: false } },
-        x2: { field: 'endMs' },
+        y: { field: 'client', type: 'nominal', sort: clients, title: 'client' }, x2: { field: 'endMs' },
+        x: { field: 'startMs', type: 'quantitative', title: `time (${unit})`, scale: { domain, nice: false } },
         color,
         stroke: { condition: { test: "datum.status === 'cannot be linearized'", value: '#7f0000' }, value: null },
         strokeWidth: { condition: { test: "datum.status === 'cannot be linearized'", value: 2.5 }, value: 0 },
         tooltip: [
           { field: 'description', title: 'operation' },
           { field: 'client' },
-          { field: 'callMs', title: 'call (ms)' },
-          { field: 'returnMs', title: 'return (ms)' },
+          { field: 'callMs', title: `call (${unit})` },
+          { field: 'returnMs', title: `return (${unit})` },
           { field: 'partition' },
           { field: 'status' },
           { field: 'position', title: 'position' },
@@ -114,17 +119,48 @@ export function historySpec(
       },
     },
   ];
+  layers.push(...effectAndStateLayers(rows, result, clients, domain));
   const height = Math.max(heightPxMin, rowHeightPx * clients.length);
   if (annotations.length > 0) layers.push(...annotationLayers(annotations, height));
+  const state = result?.failure?.state;
+  const title = options.title ?? titleOf(result, operations.length);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: options.title ?? titleOf(result, operations.length),
+    title: state === undefined ? title : { text: title, subtitle: `the marked operation is impossible in the state after the longest prefix: ${state}` },
     width,
     height,
     layer: layers,
     // Verdict colours and fault colours are different legends, not one merged scale.
     resolve: { scale: { color: 'independent' } },
   } as TopLevelSpec;
+}
+
+/**
+ * Diamonds where linearized indeterminate operations took effect, and the model state written
+ * just right of the operation that cannot be linearized (the state that makes it impossible).
+ */
+function effectAndStateLayers(rows: readonly Row[], result: CheckResult | null, clients: readonly string[], domain: readonly number[]): unknown[] {
+  const y = { field: 'client', type: 'nominal', sort: clients };
+  const x = { type: 'quantitative', scale: { domain, nice: false } };
+  const layers: unknown[] = [];
+  const effects = rows.filter((row) => row.effectMs !== undefined);
+  if (effects.length > 0) {
+    layers.push({
+      data: { values: effects },
+      mark: { type: 'point', shape: 'diamond', filled: true, size: 70, color: '#8a4b00' },
+      encoding: { y, x: { ...x, field: 'effectMs' }, tooltip: [{ field: 'description', title: 'took effect' }, { field: 'effectMs', title: 'at' }] },
+    });
+  }
+  const state = result?.failure?.state;
+  const culprit = rows.find((row) => row.status === 'cannot be linearized');
+  if (state !== undefined && culprit !== undefined) {
+    layers.push({
+      data: { values: [{ ...culprit, label: `state: ${state}` }] },
+      mark: { type: 'text', align: 'left', dx: 4, fontSize: labelFontSize + 1, fontWeight: 'bold', color: '#7f0000', limit: 260 },
+      encoding: { y, x: { ...x, field: 'endMs' }, text: { field: 'label' } },
+    });
+  }
+  return layers;
 }
 
 /** Operation labels are 9 px; Vega estimates a label's width as 0.8 x font size per character. */
@@ -168,6 +204,7 @@ export function historyRows(operations: readonly Operation[], result: CheckResul
     if (partition.culprit !== undefined) status.set(partition.culprit, 'cannot be linearized');
     if (options.failedPartitionOnly && partition.verdict === 'illegal') shown = new Set(partition.operations);
   }
+  const effects = effectPoints(operations, result);
   const lastMs = operations.reduce((last, operation) => Math.max(last, operation.callMs, Number.isFinite(operation.returnMs) ? operation.returnMs : 0), 0);
   const openEndMs = lastMs + Math.max(1, lastMs * 0.05);
   return operations
@@ -175,19 +212,43 @@ export function historyRows(operations: readonly Operation[], result: CheckResul
     .map((operation) => {
       const partitionKey = options.model?.partitionKey;
       const verdict = status.get(operation.id) ?? 'unchecked';
+      const effectMs = effects.get(operation.id);
       return {
         id: operation.id,
         client: operation.client,
         startMs: operation.callMs,
-        endMs: Number.isFinite(operation.returnMs) ? operation.returnMs : (operation.gaveUpMs ?? openEndMs),
+        endMs: effectMs ?? (Number.isFinite(operation.returnMs) ? operation.returnMs : (operation.gaveUpMs ?? openEndMs)),
         callMs: operation.callMs,
         returnMs: Number.isFinite(operation.returnMs) ? String(operation.returnMs) : operation.gaveUpMs !== undefined ? `gave up at ${operation.gaveUpMs}` : 'never',
         description: describe(options.model, operation),
         partition: partitionOf.get(operation.id) ?? (partitionKey ? partitionKey.call(options.model, operation.input) : 'all'),
         status: !operation.known && verdict !== 'cannot be linearized' && verdict !== 'linearized prefix' ? 'indeterminate' : verdict,
         position: position.get(operation.id) ?? 0,
+        ...(effectMs === undefined ? {} : { effectMs }),
       };
     });
+}
+
+/**
+ * Where the linearized indeterminate operations took effect: walking each partition's order
+ * (linearization, or longest prefix) backwards, the latest instant consistent with it is the
+ * earlier of the operation's return and the next operation's instant ("it took effect by then").
+ * One placed after every completed operation of its order has no visible effect (it may never
+ * have happened) and gets none.
+ */
+export function effectPoints(operations: readonly Operation[], result: CheckResult | null): Map<number, number> {
+  const points = new Map<number, number>();
+  for (const partition of result?.partitions ?? []) {
+    const order = partition.linearization ?? partition.longestPrefix ?? [];
+    let instant = Infinity;
+    for (let index = order.length - 1; index >= 0; index--) {
+      const operation = operations[order[index]];
+      if (operation === undefined) continue;
+      instant = Math.max(operation.callMs, Math.min(instant, operation.returnMs));
+      if (!operation.known && Number.isFinite(instant)) points.set(operation.id, instant);
+    }
+  }
+  return points;
 }
 
 function describe(model: AnyModel | undefined, operation: Operation): string {

@@ -23,7 +23,7 @@ export type { NodeTimelineOptions } from './node-timeline';
 export { metricSpec, metricLegendNodesMax } from './metric';
 export type { MetricOptions } from './metric';
 // The linearizability history view (src/plot/history.ts).
-export { historySpec } from './history';
+export { historySpec, effectPoints } from './history';
 // One palette for roles and events in every chart (src/plot/palette.ts).
 export { roleColors, eventColors, phaseColors, seriesColors, roleColorScale, orderedRoles } from './palette';
 // Marked moments (failures, invariant violations) on the time-axis charts.

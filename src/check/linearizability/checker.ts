@@ -52,6 +52,11 @@ export interface CheckFailure {
   readonly operation: Operation;
   /** The longest linearizable prefix of its partition, in linearization order. */
   readonly prefix: readonly Operation[];
+  /**
+   * The model state after that prefix, in the model's words (`describeState`, else JSON): the
+   * state in which `operation` is impossible, e.g. `"x"` for a register a read claims held `"y"`.
+   */
+  readonly state?: string;
 }
 
 export interface CheckResult {
@@ -124,7 +129,19 @@ export function checkLinearizability(model: AnyModel, history: readonly Operatio
     times[index] = clock() - partStarted;
     if (outcome.verdict !== 'ok') break;
   }
-  return combineOutcomes(model.name, history, parts, outcomes, times, clock() - started);
+  const result = combineOutcomes(model.name, history, parts, outcomes, times, clock() - started);
+  if (result.failure === undefined) return result;
+  const failed = parts[result.failure.partition];
+  const partModel = failed.key !== null && model.forPartition ? model.forPartition(failed.key) : model;
+  return { ...result, failure: { ...result.failure, state: stateAfter(partModel, result.failure.prefix) } };
+}
+
+/** The model's state after applying `prefix` in order, described in the model's words. */
+export function stateAfter(model: AnyModel, prefix: readonly Operation[]): string {
+  let state: unknown = model.init();
+  for (const operation of prefix) state = model.step(state, operation.input, operation.output).next;
+  if (model.describeState) return model.describeState(state);
+  return JSON.stringify(state) ?? String(state);
 }
 
 /** Turns per-partition search outcomes (null = not searched) into one result. */

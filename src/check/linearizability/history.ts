@@ -41,6 +41,11 @@ export interface HistoryAnnotation {
 export interface AnnotatedHistory<I = unknown, O = unknown> {
   readonly operations: readonly Operation<I, O>[];
   readonly annotations: readonly HistoryAnnotation[];
+  /**
+   * What the `...Ms` times really count, for axis titles: `virtual ms` for simulator traces,
+   * `line` for Jepsen EDN (time is the line position), `ms` when absent.
+   */
+  readonly timeUnit?: string;
 }
 
 /** What a caller supplies for one operation; `historyOf` assigns ids and normalises the rest. */

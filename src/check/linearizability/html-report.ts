@@ -47,6 +47,7 @@ export async function historyReportHtml(input: HistoryReportInput): Promise<stri
     const { failure } = result;
     const key = failure.key === null ? '' : ` (partition ${escapeHtml(JSON.stringify(failure.key))})`;
     sections.push(`<h2>Operation that cannot be linearized${key}</h2>`, operationTable(model, [failure.operation]));
+    if (failure.state !== undefined) sections.push(`<p>State after the longest prefix, in which it is impossible: <code>${escapeHtml(failure.state)}</code></p>`);
     const shown = failure.prefix.slice(0, reportPrefixRowsMax);
     const cut = failure.prefix.length > shown.length ? ` (first ${shown.length} of ${failure.prefix.length})` : '';
     sections.push(`<h2>Longest linearizable prefix, in linearization order${cut}</h2>`, operationTable(model, shown));

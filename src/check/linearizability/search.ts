@@ -16,6 +16,7 @@
  */
 import type { Operation } from './history';
 import type { AnyModel } from './model';
+import { MemoTable } from './memo-table';
 
 /** How one partition's search ended. */
 export type SearchOutcome =
@@ -42,19 +43,97 @@ export interface SearchBudget {
 /** How many steps pass between clock reads (a clock read costs more than a step). */
 export const stepsPerClockRead = 1024;
 
-interface Entry {
-  /** Operation index within the partition, or -1 for the list head. */
-  readonly op: number;
-  readonly isCall: boolean;
-  /** For a call: its return entry. For a return: its call entry. */
-  match: Entry | null;
-  prev: Entry | null;
-  next: Entry | null;
+/**
+ * The entry list as two typed arrays indexed by entry: the call of operation `op` is entry
+ * `2 * op`, its return `2 * op + 1`, and entry `2 * count` is the list head; -1 ends the list.
+ * Lifting and unlifting touch four integers and allocate nothing.
+ */
+interface EntryList {
+  readonly next: Int32Array;
+  readonly prev: Int32Array;
+  readonly head: number;
 }
 
-interface MemoEntry {
+/**
+ * The search's mutable state: the stack of choices as parallel arrays (operation, state before
+ * it, that state's hash), the linearized set as a bitset with its Zobrist hash, and the longest
+ * prefix seen, kept up to date incrementally.
+ */
+class SearchState {
+  readonly ops: Int32Array;
+  readonly statesBefore: unknown[];
+  readonly hashesBefore: Int32Array;
   readonly bits: Uint32Array;
-  readonly state: unknown;
+  depth = 0;
+  state: unknown;
+  stateHash: number;
+  bitsHash = 0;
+  /** The longest prefix so far (operation indices), and how deep it goes. */
+  readonly longest: Int32Array;
+  longestDepth = 0;
+  /** `longest[0..stableDepth)` still equals `ops[0..stableDepth)`: the part not yet backtracked over. */
+  stableDepth = 0;
+  culprit = -1;
+  /** Words of `bits` below `low` are all ones, words from `high` on all zeros (the memo stores only the window). */
+  low = 0;
+  high = 0;
+
+  constructor(count: number, initial: unknown, initialHash: number) {
+    this.ops = new Int32Array(count);
+    this.statesBefore = new Array<unknown>(count).fill(undefined);
+    this.hashesBefore = new Int32Array(count);
+    this.bits = new Uint32Array((count + 31) >>> 5);
+    this.longest = new Int32Array(count);
+    this.state = initial;
+    this.stateHash = initialHash;
+  }
+
+  push(op: number, next: unknown, nextHash: number, zobrist: number): void {
+    const depth = this.depth;
+    this.ops[depth] = op;
+    this.statesBefore[depth] = this.state;
+    this.hashesBefore[depth] = this.stateHash;
+    this.depth = depth + 1;
+    this.state = next;
+    this.stateHash = nextHash;
+    this.bitsHash ^= zobrist;
+    if (this.depth > this.longestDepth) {
+      this.longest.set(this.ops.subarray(this.stableDepth, this.depth), this.stableDepth);
+      this.longestDepth = this.depth;
+      this.stableDepth = this.depth;
+      this.culprit = -1;
+    }
+  }
+
+  /** Adds `op` to the linearized set (before the memo is asked; `clearBit` undoes it). */
+  setBit(op: number): void {
+    const bits = this.bits;
+    const word = op >>> 5;
+    bits[word] |= 1 << (op & 31);
+    if (word >= this.high) this.high = word + 1;
+    while (this.low < bits.length && bits[this.low] === 0xffffffff) this.low++;
+  }
+
+  clearBit(op: number): void {
+    const bits = this.bits;
+    const word = op >>> 5;
+    bits[word] &= ~(1 << (op & 31));
+    if (word < this.low) this.low = word;
+    while (this.high > 0 && bits[this.high - 1] === 0) this.high--;
+  }
+
+  /** Undoes the last choice and returns its operation. */
+  pop(zobrist: Int32Array): number {
+    const depth = --this.depth;
+    const op = this.ops[depth];
+    this.clearBit(op);
+    this.bitsHash ^= zobrist[op];
+    this.state = this.statesBefore[depth];
+    this.statesBefore[depth] = undefined;
+    this.stateHash = this.hashesBefore[depth];
+    if (depth < this.stableDepth) this.stableDepth = depth;
+    return op;
+  }
 }
 
 /**
@@ -62,88 +141,56 @@ interface MemoEntry {
  * Operation ids in the outcome are the operations' own `id` fields. `memoise: false` turns the
  * memo table off (plain Wing-Gong with lifting), which exists only to measure what the table buys.
  */
-export function searchLinearization(model: AnyModel, operations: readonly Operation[], budget: SearchBudget, memoise = true): SearchOutcome {
-  const count = operations.length;
+export function searchLinearization(model: AnyModel, history: readonly Operation[], budget: SearchBudget, memoise = true): SearchOutcome {
+  const count = history.length;
   if (count === 0) return { verdict: 'ok', linearization: [], steps: 0 };
-  const head = buildEntryList(operations);
-  const equal = model.equal ? model.equal.bind(model) : (a: unknown, b: unknown) => a === b;
+  // Numbered by call time, the linearized set is a full prefix plus a narrow window (see MemoTable).
+  const byCall = Array.from(history.keys()).sort((a, b) => history[a].callMs - history[b].callMs || a - b);
+  const operations = byCall.map((index) => history[index]);
+  const { next, prev, head } = buildEntryList(operations, Int32Array.from(byCall));
   const hashState = stateHasher(model);
   const zobrist = zobristKeys(count);
-  const memo = new Map<number, MemoEntry[]>();
-  const bits = new Uint32Array((count + 31) >>> 5);
-  let bitsHash = 0;
-  // The stack of choices is a cons list so that remembering the longest prefix is O(1).
-  let top: Frame | null = null;
-  let depth = 0;
-  let state: unknown = model.init();
-  let longest: Frame | null = null;
-  let longestDepth = 0;
-  let culprit = -1;
+  const memo = new MemoTable(model.equal ? model.equal.bind(model) : (a: unknown, b: unknown) => a === b);
+  const initial: unknown = model.init();
+  const at = new SearchState(count, initial, hashState(initial));
+  const ids = (ops: Int32Array, depth: number): number[] => Array.from(ops.subarray(0, depth), (op) => operations[op].id);
   let steps = 0;
-  let entry = head.next as Entry;
-  const idsOf = (frame: Frame | null): number[] => framesToIds(frame, operations);
-
-  while (head.next !== null) {
+  let entry = next[head];
+  while (next[head] !== -1) {
     steps++;
     if ((steps & (stepsPerClockRead - 1)) === 0 || steps > budget.stepsMax) {
       const reason = budgetExhausted(budget, steps);
-      if (reason !== null) return { verdict: 'unknown', longestPrefix: idsOf(longest), steps, reason };
+      if (reason !== null) return { verdict: 'unknown', longestPrefix: ids(at.longest, at.longestDepth), steps, reason };
     }
-    if (entry.isCall) {
-      const operation = operations[entry.op];
-      const result = model.step(state, operation.input, operation.output);
+    const op = entry >>> 1;
+    if ((entry & 1) === 0) {
+      const operation = operations[op];
+      const result = model.step(at.state, operation.input, operation.output);
       if (result.legal) {
-        const word = entry.op >>> 5;
-        const mask = 1 << (entry.op & 31);
-        bits[word] |= mask;
-        const nextHash = bitsHash ^ zobrist[entry.op];
-        if (!memoise || memoInsert(memo, bits, nextHash, result.next, hashState, equal)) {
-          top = { entry, state, parent: top };
-          depth++;
-          state = result.next;
-          bitsHash = nextHash;
-          lift(entry);
-          if (depth > longestDepth) {
-            longest = top;
-            longestDepth = depth;
-            culprit = -1;
-          }
-          entry = head.next as Entry;
+        at.setBit(op);
+        // A step that keeps the state (a read, a failed cas) keeps its hash: no rehashing.
+        const nextHash = result.next === at.state ? at.stateHash : hashState(result.next);
+        if (!memoise || memo.insert(at.bits, at.low, at.high, at.bitsHash ^ zobrist[op], result.next, nextHash)) {
+          at.push(op, result.next, nextHash, zobrist[op]);
+          lift(next, prev, entry);
+          entry = next[head];
           continue;
         }
-        bits[word] &= ~mask;
+        at.clearBit(op);
       }
-      entry = entry.next as Entry;
+      entry = next[entry];
       continue;
     }
     // A return entry: its operation had to be linearized before here. Backtrack.
-    if (culprit < 0 && depth === longestDepth) culprit = operations[entry.op].id;
-    const frame: Frame | null = top;
-    if (frame === null) {
-      return { verdict: 'illegal', longestPrefix: idsOf(longest), culprit: culprit >= 0 ? culprit : operations[entry.op].id, steps };
+    if (at.culprit < 0 && at.depth === at.longestDepth) at.culprit = operations[op].id;
+    if (at.depth === 0) {
+      return { verdict: 'illegal', longestPrefix: ids(at.longest, at.longestDepth), culprit: at.culprit >= 0 ? at.culprit : operations[op].id, steps };
     }
-    top = frame.parent;
-    depth--;
-    bits[frame.entry.op >>> 5] &= ~(1 << (frame.entry.op & 31));
-    bitsHash ^= zobrist[frame.entry.op];
-    state = frame.state;
-    unlift(frame.entry);
-    entry = frame.entry.next as Entry;
+    const undone = at.pop(zobrist);
+    unlift(next, prev, undone << 1);
+    entry = next[undone << 1];
   }
-  return { verdict: 'ok', linearization: idsOf(top), steps };
-}
-
-/** One choice: the operation linearized and the state before it. */
-interface Frame {
-  readonly entry: Entry;
-  readonly state: unknown;
-  readonly parent: Frame | null;
-}
-
-function framesToIds(frame: Frame | null, operations: readonly Operation[]): number[] {
-  const ids: number[] = [];
-  for (let at = frame; at !== null; at = at.parent) ids.push(operations[at.entry.op].id);
-  return ids.reverse();
+  return { verdict: 'ok', linearization: ids(at.ops, at.depth), steps };
 }
 
 function budgetExhausted(budget: SearchBudget, steps: number): string | null {
@@ -152,74 +199,44 @@ function budgetExhausted(budget: SearchBudget, steps: number): string | null {
   return null;
 }
 
-/** Call and return entries in time order; on equal times calls first (intervals are closed). */
-function buildEntryList(operations: readonly Operation[]): Entry {
-  const entries: { entry: Entry; time: number }[] = [];
-  operations.forEach((operation, op) => {
-    const call: Entry = { op, isCall: true, match: null, prev: null, next: null };
-    const ret: Entry = { op, isCall: false, match: call, prev: null, next: null };
-    call.match = ret;
-    entries.push({ entry: call, time: operation.callMs }, { entry: ret, time: operation.returnMs });
-  });
-  entries.sort(
-    (a, b) =>
-      a.time - b.time ||
-      (a.time === b.time && a.entry.isCall !== b.entry.isCall ? (a.entry.isCall ? -1 : 1) : 0) ||
-      a.entry.op - b.entry.op,
-  );
-  const head: Entry = { op: -1, isCall: false, match: null, prev: null, next: null };
+/**
+ * Call and return entries in time order; on equal times calls first (intervals are closed), then
+ * by `original` position in the history (so the search explores in the same order however the
+ * operations are numbered).
+ */
+function buildEntryList(operations: readonly Operation[], original: Int32Array): EntryList {
+  const count = operations.length;
+  const time = (entry: number): number => (entry & 1 ? operations[entry >>> 1].returnMs : operations[entry >>> 1].callMs);
+  const order = Array.from({ length: 2 * count }, (_, entry) => entry);
+  order.sort((a, b) => time(a) - time(b) || (time(a) === time(b) && (a & 1) !== (b & 1) ? (a & 1 ? 1 : -1) : 0) || original[a >>> 1] - original[b >>> 1]);
+  const head = 2 * count;
+  const next = new Int32Array(head + 1).fill(-1);
+  const prev = new Int32Array(head + 1).fill(-1);
   let last = head;
-  for (const { entry } of entries) {
-    last.next = entry;
-    entry.prev = last;
+  for (const entry of order) {
+    next[last] = entry;
+    prev[entry] = last;
     last = entry;
   }
-  return head;
+  return { next, prev, head };
 }
 
-/** Removes a call entry and its return entry from the list (they stay linked to their neighbours). */
-function lift(call: Entry): void {
-  const ret = call.match as Entry;
-  (call.prev as Entry).next = call.next;
-  if (call.next) call.next.prev = call.prev;
-  (ret.prev as Entry).next = ret.next;
-  if (ret.next) ret.next.prev = ret.prev;
+/** Removes a call entry and its return entry from the list (they keep pointing at their neighbours). */
+function lift(next: Int32Array, prev: Int32Array, call: number): void {
+  const ret = call + 1;
+  next[prev[call]] = next[call];
+  if (next[call] !== -1) prev[next[call]] = prev[call];
+  next[prev[ret]] = next[ret];
+  if (next[ret] !== -1) prev[next[ret]] = prev[ret];
 }
 
 /** Undoes `lift`; entries must be restored in the reverse order they were lifted. */
-function unlift(call: Entry): void {
-  const ret = call.match as Entry;
-  (ret.prev as Entry).next = ret;
-  if (ret.next) ret.next.prev = ret;
-  (call.prev as Entry).next = call;
-  if (call.next) call.next.prev = call;
-}
-
-/** Adds (bits, state) to the memo table; false when it was already there (already explored). */
-function memoInsert(
-  memo: Map<number, MemoEntry[]>,
-  bits: Uint32Array,
-  bitsHash: number,
-  state: unknown,
-  hashState: (state: unknown) => number,
-  equal: (a: unknown, b: unknown) => boolean,
-): boolean {
-  const key = (bitsHash ^ Math.imul(hashState(state), 0x9e3779b1)) | 0;
-  const bucket = memo.get(key);
-  if (bucket === undefined) {
-    memo.set(key, [{ bits: bits.slice(), state }]);
-    return true;
-  }
-  for (const seen of bucket) {
-    if (sameBits(seen.bits, bits) && equal(seen.state, state)) return false;
-  }
-  bucket.push({ bits: bits.slice(), state });
-  return true;
-}
-
-function sameBits(a: Uint32Array, b: Uint32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+function unlift(next: Int32Array, prev: Int32Array, call: number): void {
+  const ret = call + 1;
+  next[prev[ret]] = ret;
+  if (next[ret] !== -1) prev[next[ret]] = ret;
+  next[prev[call]] = call;
+  if (next[call] !== -1) prev[next[call]] = call;
 }
 
 function stateHasher(model: AnyModel): (state: unknown) => number {

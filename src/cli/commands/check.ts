@@ -117,6 +117,7 @@ export function jsonSummary(result: CheckResult, model: AnyModel): Record<string
     summary.operation = { ...operationJson(result.failure.operation), description: describeOperation(model, result.failure.operation) };
     summary.partition = result.failure.key;
     summary.longestPrefix = result.failure.prefix.map((operation) => operation.id);
+    if (result.failure.state !== undefined) summary.state = result.failure.state;
   }
   if (result.reason !== undefined) summary.reason = result.reason;
   return summary;
@@ -147,7 +148,8 @@ function humanSummary(result: CheckResult, model: AnyModel, timeoutMs: number): 
       return (
         `illegal: not linearizable (${size})\n` +
         `  operation ${failure.operation.id} (client ${failure.operation.client}) ${describeOperation(model, failure.operation)} ` +
-        `cannot be linearized${key} after a prefix of ${failure.prefix.length} operation(s); use --out FILE.html to see the history.\n`
+        `cannot be linearized${key} after a prefix of ${failure.prefix.length} operation(s)` +
+        `${failure.state === undefined ? '' : `, in state ${failure.state}`}; use --out FILE.html to see the history.\n`
       );
     }
   }

@@ -17,6 +17,7 @@ export const commandLoaders: Readonly<Record<string, () => Promise<Command>>> = 
   notebook: async () => (await import('./notebook.js')).notebookCommand(),
   node: async () => (await import('./node.js')).nodeCommand(),
   cluster: async () => (await import('./cluster.js')).clusterCommand(),
+  diff: async () => (await import('./diff.js')).diffCommand(),
 };
 
 /** The commands to register for `argv` (after `node distlab`): the one named, else every one (help, typos). */

@@ -59,7 +59,7 @@ export function parseJepsenHistory(text: string, model: BuiltinModel, file = 'hi
     drafts[open.index] = record.type === 'fail' ? null : draft(model, file, open.record, record);
   }
   const kept = drafts.filter((operation): operation is OperationInput => operation !== null);
-  return { operations: historyOf(kept), annotations };
+  return { operations: historyOf(kept), annotations, timeUnit: 'line' };
 }
 
 /** One operation; `completion` undefined or :info means the outcome is unknown. */

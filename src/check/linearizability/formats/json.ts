@@ -71,7 +71,7 @@ export function parseJsonHistory(text: string, model: BuiltinModel, file = 'hist
       ...operation,
       ...validateOperation(model, file, `events (operation ${index})`, operation.input, operation.known ? operation.output : undefined),
     }));
-    return { operations, annotations: history.annotations };
+    return { operations, annotations: history.annotations, ...(history.timeUnit === undefined ? {} : { timeUnit: history.timeUnit }) };
   }
   const records = Array.isArray(shape) ? shape : shape.operations;
   const annotations: HistoryAnnotation[] = Array.isArray(shape) ? [] : shape.annotations;

@@ -62,5 +62,5 @@ export function historyFromTrace(events: readonly TraceEvent[], options: TraceHi
         break;
     }
   }
-  return { operations: drafts.map((draft, id) => ({ id, ...draft })), annotations };
+  return { operations: drafts.map((draft, id) => ({ id, ...draft })), annotations, timeUnit: 'virtual ms' };
 }

@@ -108,4 +108,5 @@ const kvVersionedKeyModel: Model<VersionedValue, KvVersionedInput, KvVersionedOu
   },
   equal: (a, b) => a.version === b.version && a.value === b.value,
   hash: (entry) => (stringHash(entry.value) + Math.imul(entry.version, 0x9e3779b1)) | 0,
+  describeState: (entry) => (entry.version === 0 ? 'no value (ErrNoKey)' : `${JSON.stringify(entry.value)} v${entry.version}`),
 };
