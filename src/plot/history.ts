@@ -154,10 +154,12 @@ function effectAndStateLayers(rows: readonly Row[], result: CheckResult | null, 
   const state = result?.failure?.state;
   const culprit = rows.find((row) => row.status === 'cannot be linearized');
   if (state !== undefined && culprit !== undefined) {
+    // Beside the culprit, on the side with room: right of it in the left half, left of it otherwise.
+    const onRight = culprit.endMs <= ((domain[0] ?? 0) + (domain[1] ?? 1)) / 2;
     layers.push({
       data: { values: [{ ...culprit, label: `state: ${state}` }] },
-      mark: { type: 'text', align: 'left', dx: 4, fontSize: labelFontSize + 1, fontWeight: 'bold', color: '#7f0000', limit: 260 },
-      encoding: { y, x: { ...x, field: 'endMs' }, text: { field: 'label' } },
+      mark: { type: 'text', align: onRight ? 'left' : 'right', dx: onRight ? 4 : -4, fontSize: labelFontSize + 1, fontWeight: 'bold', color: '#7f0000', limit: 260 },
+      encoding: { y, x: { ...x, field: onRight ? 'endMs' : 'startMs' }, text: { field: 'label' } },
     });
   }
   return layers;
