@@ -11,6 +11,7 @@ import type {
   RpcResult,
 } from './node';
 import type { Random } from './random';
+import { LocalClock } from './local-clock';
 import { limits } from './limits';
 import type { NodeServices, RunningNode } from './services';
 
@@ -37,12 +38,15 @@ export class Incarnation implements TimerHost, RunningNode {
     private readonly services: NodeServices,
     private readonly store: Persister,
     private readonly random: Random,
+    /** The node's own clock: `ctx.now()`, `ctx.sleep` and scheduler delays are local time (real mode: none, the wall clock). */
+    private readonly localClock: LocalClock = new LocalClock(),
   ) {
     this.context = this.buildContext();
   }
 
+  /** The node's local time (its scheduler's `now()`); equal to virtual time without drift. */
   nowMs(): number {
-    return this.services.clock.nowMs();
+    return this.localClock.localMs(this.services.clock.nowMs());
   }
 
   addTimer(delayMs: number, fire: () => void): TimerHandle {
@@ -50,7 +54,7 @@ export class Incarnation implements TimerHost, RunningNode {
     if (this.timers.size >= limits.timersMax) {
       throw new UsageError(`node ${this.nodeId} has ${this.timers.size} timers scheduled, over timersMax (${limits.timersMax}); are timers leaking?`);
     }
-    return this.services.clock.addTimer(this, delayMs, fire, true);
+    return this.services.clock.addTimer(this, this.localClock.virtualDelayMs(delayMs), fire, true);
   }
 
   /** Cancels everything this incarnation scheduled or awaits; idempotent. */
@@ -70,12 +74,12 @@ export class Incarnation implements TimerHost, RunningNode {
   }
 
   check(operation: string): void {
-    if (!this.alive) throw new ContextRevokedError(this.nodeId, this.number, this.nowMs(), operation);
+    if (!this.alive) throw new ContextRevokedError(this.nodeId, this.number, this.services.clock.nowMs(), operation);
   }
 
   private buildContext(): NodeContext {
     const self = this;
-    const { clock, messaging, trace } = this.services;
+    const { messaging, trace } = this.services;
     const scheduler = new VirtualScheduler(this);
     const persister = this.buildPersister();
     return {
@@ -86,7 +90,7 @@ export class Incarnation implements TimerHost, RunningNode {
       messages$: this.messages.asObservable(),
       persister,
       signal: this.abort.signal,
-      now: () => clock.nowMs(),
+      now: () => self.nowMs(),
       random: () => {
         self.check('random()');
         return self.random.float();
@@ -163,7 +167,7 @@ export class Incarnation implements TimerHost, RunningNode {
     this.check(`sleep(${ms})`);
     if (!(ms >= 0) || !Number.isFinite(ms)) throw new UsageError(`node ${this.nodeId}: sleep(${ms}) needs a finite, non-negative number of ms`);
     return new Promise<void>((resolve) => {
-      this.services.clock.addTimer(this, ms, resolve, true);
+      this.services.clock.addTimer(this, this.localClock.virtualDelayMs(ms), resolve, true);
     });
   }
 }

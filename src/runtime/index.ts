@@ -5,6 +5,7 @@ export { MemoryPersister } from './persister';
 export type { Transport, Envelope, EnvelopeSink, Endpoint, EndpointLookup, LossStage } from './transport';
 export type { Clock, NodeCodeRunner, TraceSink, NodeServices, NodeMessaging, RunningNode } from './services';
 export type { WorldOptions, NodeErrorPolicy } from './world-options';
+export type { ClockSettings } from './local-clock';
 export { Network, labrpc } from './network';
 export type { NetworkOptions, Latency, Fate } from './network';
 export type {

@@ -108,7 +108,7 @@ export interface NodeContext {
   readonly persister: Persister;
   /** Aborted when this incarnation crashes (for async code that wants to notice). */
   readonly signal: AbortSignal;
-  /** Virtual time in ms. */
+  /** This node's clock in ms: virtual time, unless the world gave the node drift (`World.setClock`). */
   now(): number;
   /** A float in [0, 1) from the world's seeded source. */
   random(): number;
@@ -122,7 +122,7 @@ export interface NodeContext {
   call$<R = unknown>(peer: string, method: string, args: unknown, options?: CallOptions): Observable<RpcResult<R>>;
   /** Sends a one-way message (delivered at most once unless the network duplicates it). */
   send(peer: string, type: string, payload: unknown): void;
-  /** Resolves after `ms` virtual ms (never, if the node crashes first). */
+  /** Resolves after `ms` ms of this node's clock (never, if the node crashes first). */
   sleep(ms: number): Promise<void>;
   /** Writes a line to this node's log in the trace. */
   log(message: string): void;

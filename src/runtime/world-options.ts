@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { UsageError } from './errors';
 import { limits } from './limits';
 import { networkChangesSchema, type NetworkOptions } from './network-options';
+import type { ClockSettings } from './local-clock';
 
 /** What happens when a node's code throws. */
 export type NodeErrorPolicy =
@@ -25,7 +26,20 @@ export interface WorldOptions {
   readonly traceEventsKeptMax?: number;
   /** Where node errors are printed, one line each. Default: standard error. `null` silences. */
   readonly reporter?: ((line: string) => void) | null;
+  /**
+   * Clock drift per node id (see `World.setClock`): a node's clock reads offsetMs + rate *
+   * virtual time. Every id must be added with `addNode` before the world runs.
+   */
+  readonly clocks?: Readonly<Record<string, ClockSettings>>;
 }
+
+/** The rules of a clock setting, shared by `new World({ clocks })` and `world.setClock`. */
+const clockSettingsSchema = z
+  .object({
+    rate: z.number().min(0.01, 'must be at least 0.01 (local ms per virtual ms)').max(100, 'must be at most 100 (local ms per virtual ms)').optional(),
+    offsetMs: z.number().refine((ms) => Math.abs(ms) <= limits.virtualMsMax, `must be within +-${limits.virtualMsMax} ms`).optional(),
+  })
+  .strict();
 
 const schema = z
   .object({
@@ -37,13 +51,23 @@ const schema = z
     virtualMsMax: z.number().positive().max(limits.virtualMsMax).optional(),
     traceEventsKeptMax: z.number().int().positive().max(limits.traceEventsKeptMax).optional(),
     reporter: z.union([z.function(), z.null()]).optional(),
+    clocks: z.record(z.string(), clockSettingsSchema).optional(),
   })
   .strict();
 
 /** Validates world options before tick zero; the error names each bad field and the rule. */
 export function validateWorldOptions(options: WorldOptions): void {
-  const parsed = schema.safeParse(options);
+  throwIfInvalid(schema, options, 'invalid World options');
+}
+
+/** Validates `world.setClock(id, settings)`; the error names the field, the rule and the node. */
+export function validateClockSettings(id: string, settings: ClockSettings): void {
+  throwIfInvalid(clockSettingsSchema, settings, `invalid clock settings for node ${id} (give { rate?, offsetMs? })`);
+}
+
+function throwIfInvalid(rules: z.ZodType, value: unknown, heading: string): void {
+  const parsed = rules.safeParse(value);
   if (parsed.success) return;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`);
-  throw new UsageError(`invalid World options: ${problems.join('; ')}`);
+  throw new UsageError(`${heading}: ${problems.join('; ')}`);
 }

@@ -2,6 +2,7 @@ import { decode, encode } from './codec';
 import { UsageError } from './errors';
 import { Incarnation } from './incarnation';
 import { Kernel, messageOf } from './kernel';
+import { LocalClock, type ClockSettings } from './local-clock';
 import { limits } from './limits';
 import { Network } from './network';
 import type { NodeFactory, Persister } from './node';
@@ -13,7 +14,7 @@ import { threw, type NodeServices } from './services';
 import { SimulatedTransport } from './simulated-transport';
 import type { Trace } from './trace';
 import type { TraceEventInput } from './trace-event';
-import { validateWorldOptions, type WorldOptions } from './world-options';
+import { validateClockSettings, validateWorldOptions, type WorldOptions } from './world-options';
 
 export type { WorldStats } from './rpc';
 
@@ -21,6 +22,7 @@ interface Slot {
   readonly id: string;
   readonly factory: NodeFactory;
   readonly store: MemoryPersister;
+  readonly clock: LocalClock;
   current: Incarnation | null;
   incarnations: number;
 }
@@ -60,10 +62,13 @@ export class World {
   private readonly rpc: RpcLayer;
   private readonly slots = new Map<string, Slot>();
   private nextOp = 1;
+  private readonly clockOptions: Readonly<Record<string, ClockSettings>>;
+  private clockIdsChecked = false;
 
   constructor(options: WorldOptions) {
     validateWorldOptions(options);
     this.seed = options.seed;
+    this.clockOptions = options.clocks ?? {};
     this.rootRandom = new Random(options.seed);
     this.random = this.rootRandom.fork('tester');
     const networkRandom = this.rootRandom.fork('network');
@@ -112,6 +117,7 @@ export class World {
   /** Runs the world for `ms` virtual ms (or until it stops). */
   async runFor(ms: number): Promise<void> {
     if (!(ms >= 0) || !Number.isFinite(ms)) throw new UsageError(`runFor(${ms}): give a finite, non-negative number of virtual ms`);
+    this.checkClockIds();
     await this.kernel.advance(this.nowMs() + ms, null);
   }
 
@@ -123,6 +129,7 @@ export class World {
     if (!(options.timeoutMs >= 0) || !Number.isFinite(options.timeoutMs)) {
       throw new UsageError(`runUntil: timeoutMs must be a finite, non-negative number of virtual ms, got ${options.timeoutMs}`);
     }
+    this.checkClockIds();
     return this.kernel.advance(this.nowMs() + options.timeoutMs, predicate);
   }
 
@@ -185,7 +192,10 @@ export class World {
     if (this.slots.has(id)) throw new UsageError(`addNode: a node with id ${id} already exists`);
     if (typeof factory !== 'function') throw new UsageError(`addNode(${id}): the second argument must be a factory (ctx) => node`);
     if (this.slots.size >= limits.nodesMax) throw new UsageError(`addNode: more than nodesMax (${limits.nodesMax}) nodes`);
-    const slot: Slot = { id, factory, store: new MemoryPersister(), current: null, incarnations: 0 };
+    const clock = new LocalClock();
+    const settings = this.clockOptions[id];
+    if (settings !== undefined) clock.set(settings);
+    const slot: Slot = { id, factory, store: new MemoryPersister(), clock, current: null, incarnations: 0 };
     this.slots.set(id, slot);
     this.record({ type: 'node.start', node: id, incarnation: 0 });
     this.boot(slot);
@@ -225,6 +235,18 @@ export class World {
     this.record({ type: 'node.crash', node: id, incarnation: incarnation.number, reason });
   }
 
+  /**
+   * Makes node `id`'s clock drift from true time: from now on it reads offsetMs + rate * virtual
+   * ms (fields left out keep their value; a new offset steps the clock). `ctx.now()`, the RxJS
+   * scheduler's `now()`, `ctx.sleep` and scheduler delays are local; timers already set keep
+   * their virtual fire time. RPC `timeoutMs`, network latency and the trace stay on true time.
+   * The clock survives crashes. Example: `world.setClock('s1', { rate: 0.9 })` runs 10% slow.
+   */
+  setClock(id: string, settings: ClockSettings): void {
+    validateClockSettings(id, settings);
+    this.slot(id).clock.set(settings);
+  }
+
   /** Restarts a node from what it persisted (crashing it first if it is up). */
   restart(id: string): void {
     const slot = this.slot(id);
@@ -248,7 +270,7 @@ export class World {
   private boot(slot: Slot): void {
     const number = slot.incarnations++;
     const random = this.rootRandom.fork(`node:${slot.id}#${number}`);
-    const incarnation = new Incarnation(slot.id, number, this.services, slot.store, random);
+    const incarnation = new Incarnation(slot.id, number, this.services, slot.store, random, slot.clock);
     slot.current = incarnation;
     const instance = this.kernel.runNodeCode(incarnation, 'construction', () => slot.factory(incarnation.context));
     if (instance === threw || !incarnation.alive) return;
@@ -257,6 +279,16 @@ export class World {
       return;
     }
     incarnation.instance = instance;
+  }
+
+  /** `options.clocks` may name nodes added later, so the names are checked when the world first runs. */
+  private checkClockIds(): void {
+    if (this.clockIdsChecked) return;
+    const unknown = Object.keys(this.clockOptions).filter((id) => !this.slots.has(id));
+    if (unknown.length > 0) {
+      throw new UsageError(`World options clocks name ${unknown.map((id) => JSON.stringify(id)).join(', ')}, but no such node was added; nodes are: ${this.nodeIds.join(', ') || '(none)'}`);
+    }
+    this.clockIdsChecked = true;
   }
 
   private slot(id: string): Slot {
