@@ -1,7 +1,11 @@
 // Translated lecture notebooks (notebooks/src/zh/) share the original's code cells; the builder's
 // translation pass (src/notebook/build/translation.ts) must refuse a translation that drifted.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseNotebookSource, translatedCells } from '../src/notebook/build';
+
+const root = path.resolve(__dirname, '..');
 
 const original = parseNotebookSource('# Title\n\n```ts\nconst a = 1;\n```\nText.\n\n```ts\nshow(spec, { title: "Appends" });\n```\n', 'en.md').cells;
 
@@ -23,6 +27,21 @@ describe('notebook translations', () => {
     expect(() => translatedCells(original, stale, 'zh.md', 'en.md')).toThrow(/zh.md code block 2: "Appended" is not in code cell 2 of en.md/);
     const bad = parseNotebookSource('```ts\n```\n```ts\nAppends => 追加\n```\n', 'zh.md').cells;
     expect(() => translatedCells(original, bad, 'zh.md', 'en.md')).toThrow(/zh.md code block 2: write each replacement as "original text" => "translated text"/);
+  });
+});
+
+describe('the Chinese lecture notebooks', () => {
+  it.each(['01-introduction-and-mapreduce', '02-threads-and-rpc', '03-gfs'])('Translations: seed lecture %s has a Chinese version sharing its code, charts relabelled, no prose left in English', (name) => {
+    const english = parseNotebookSource(fs.readFileSync(path.join(root, 'notebooks', 'src', `${name}.md`), 'utf8'), `${name}.md`);
+    const chinese = parseNotebookSource(fs.readFileSync(path.join(root, 'notebooks', 'src', 'zh', `${name}.md`), 'utf8'), `zh/${name}.md`);
+    expect(chinese.frontMatter.code).toBe(`notebooks/src/${name}.md`);
+    const cells = translatedCells(english.cells, chinese.cells, `zh/${name}.md`, `${name}.md`);
+    const code = cells.filter((cell) => cell.kind === 'code');
+    expect(code).toHaveLength(english.cells.filter((cell) => cell.kind === 'code').length);
+    // Every chart goes through withLabels(spec, chartLabelsZh): the first cell redefines show.
+    expect(code[0]?.text).toMatch(/const show = \(spec: VegaLiteSpec\) => showChart\(withLabels\(spec, chartLabelsZh\)\);/);
+    // Each markdown cell is Chinese prose (code names and terms in parentheses aside).
+    for (const cell of cells.filter((candidate) => candidate.kind === 'markdown')) expect(cell.text, cell.text.slice(0, 80)).toMatch(/[\u4e00-\u9fff]/);
   });
 });
 
