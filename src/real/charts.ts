@@ -23,6 +23,9 @@ export interface ChartRun {
   readonly startMs: number;
 }
 
+/** One colour per system (ours first), apart from the fault colours. */
+const systemColors = ['#4c78a8', '#54a24b', '#b279a2'];
+
 const faultColors: Readonly<Record<string, string>> = { kill: eventColors.crash, pause: '#9467bd', partition: '#ff7f0e', latency: '#17becf' };
 
 function faultLayer(runs: readonly ChartRun[], endS: number): object {
@@ -75,7 +78,8 @@ export function latencySpec(runs: readonly ChartRun[], options: { readonly title
         encoding: {
           x: { field: 'atS', type: 'quantitative', title: 'time (s, wall clock)', scale: { domain: [0, options.endS] } },
           y: { field: 'latencyMs', type: 'quantitative', title: 'latency (ms, log)', scale: { type: 'log' } },
-          shape: { field: runs.length > 1 ? 'system' : 'kind', type: 'nominal', title: runs.length > 1 ? 'system' : 'operation' },
+          shape: { field: 'kind', type: 'nominal', title: 'operation' },
+          color: { field: 'system', type: 'nominal', title: 'system', scale: { range: systemColors } },
         },
       },
     ],
@@ -107,7 +111,7 @@ export function throughputSpec(runs: readonly ChartRun[], options: { readonly ti
         encoding: {
           x: { field: 'atS', type: 'quantitative', title: 'time (s, wall clock)', scale: { domain: [0, options.endS] } },
           y: { field: 'operations', type: 'quantitative', title: 'acknowledged ops per second' },
-          strokeDash: { field: 'system', type: 'nominal', title: 'system' },
+          color: { field: 'system', type: 'nominal', title: 'system', scale: { range: systemColors } },
         },
       },
     ],

@@ -51,6 +51,11 @@ export interface SpawnOptions {
   /** How long the child may take to report `ready` over IPC. */
   readonly readyTimeoutMs: number;
   readonly what: string;
+  /**
+   * How the child says it is ready: by default an IPC message `{ type: 'ready' }` (distlab
+   * nodes, which also exit when the channel closes); otherwise this probe, polled every 100 ms.
+   */
+  readonly readyProbe?: () => Promise<boolean>;
 }
 
 /**
@@ -60,7 +65,8 @@ export interface SpawnOptions {
 export async function spawnReady(options: SpawnOptions): Promise<StartedChild> {
   installGuards();
   const log = fs.openSync(options.logFile, 'a');
-  const child = spawn(options.command, [...options.args], { stdio: ['ignore', log, 'pipe', 'ipc'] });
+  const probe = options.readyProbe;
+  const child = spawn(options.command, [...options.args], { stdio: probe === undefined ? ['ignore', log, 'pipe', 'ipc'] : ['ignore', log, 'pipe'] });
   fs.closeSync(log);
   live.add(child);
   let stderr = '';
@@ -73,12 +79,23 @@ export async function spawnReady(options: SpawnOptions): Promise<StartedChild> {
       live.delete(child);
       resolve(code ?? signal ?? 'unknown');
     });
+    child.once('error', (error) => {
+      live.delete(child);
+      stderr += `\n${error.message}`;
+      resolve('spawn-error');
+    });
   });
+  let settled = false;
   const ready = new Promise<void>((resolve, reject) => {
     // tidy: allowed (real mode: start-up is bounded in wall-clock time)
     const timer = setTimeout(() => reject(new Error(`${options.what} did not start within ${options.readyTimeoutMs} ms${stderrTail(stderr)}`)), options.readyTimeoutMs);
     child.on('message', (message: { type?: string }) => {
       if (message?.type !== 'ready') return;
+      clearTimeout(timer);
+      resolve();
+    });
+    if (probe !== undefined) void pollReady(probe, options.readyTimeoutMs, () => settled).then((ready) => {
+      if (!ready) return;
       clearTimeout(timer);
       resolve();
     });
@@ -93,8 +110,20 @@ export async function spawnReady(options: SpawnOptions): Promise<StartedChild> {
     child.kill('SIGKILL');
     await exited;
     throw error;
+  } finally {
+    settled = true;
   }
   return { child, pid: child.pid as number, exited };
+}
+
+/** Polls `probe` every 100 ms until it answers true or `timeoutMs` passes. */
+async function pollReady(probe: () => Promise<boolean>, timeoutMs: number, settled: () => boolean): Promise<boolean> {
+  for (let attempt = 0; attempt < Math.ceil(timeoutMs / 100) && !settled(); attempt++) {
+    if (await probe().catch(() => false)) return true;
+    // tidy: allowed (real mode: start-up polling is wall-clock time)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
 }
 
 function stderrTail(stderr: string): string {

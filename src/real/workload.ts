@@ -22,6 +22,8 @@ export interface KvTarget {
   pause(ms: number): Promise<void>;
   /** Wall-clock ms on the runner's clock (history times). */
   nowMs(): number;
+  /** The server a client starts with (etcd: its pinned member); default: whoever answered last. */
+  preferredServer?(client: string): string | null;
 }
 
 export interface WorkloadOptions {
@@ -64,7 +66,8 @@ export function nextInput(random: Random, client: string, seq: number, keys: num
 export async function perform(target: KvTarget, state: WorkloadState, client: string, seq: number, input: KvInput, deadlineMs: number): Promise<RecordedOperation> {
   const callMs = target.nowMs();
   const servers = target.servers;
-  let server = servers.indexOf(state.lastServer ?? '') >= 0 ? servers.indexOf(state.lastServer as string) : seq % servers.length;
+  const preferred = target.preferredServer?.(client) ?? state.lastServer ?? '';
+  let server = servers.indexOf(preferred) >= 0 ? servers.indexOf(preferred) : seq % servers.length;
   const attemptsMax = 10_000;
   for (let attempt = 0; attempt < attemptsMax && target.nowMs() - callMs < deadlineMs; attempt++) {
     const name = servers[server] as string;

@@ -8,8 +8,7 @@
  * kills everything at once.
  */
 import * as path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
-import type { FaultKind } from '../../real/faults';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { RunReport } from '../../real/report';
 
 interface ClusterCommandOptions {
@@ -25,12 +24,14 @@ interface ClusterCommandOptions {
   readonly json: boolean;
   readonly progress: boolean;
   readonly typeCheck: boolean;
+  readonly etcd: boolean;
+  readonly etcdReads: 'linearizable' | 'serializable';
 }
 
 export function clusterCommand(): Command {
   return new Command('cluster')
     .description('run a real cluster (one process per node, ZeroMQ, wall clock) under load and faults; check and report; exit 0 ok, 1 not, 2 bad input')
-    .argument('<lab>', 'the lab whose service to run: raft (a kv service over your Raft)')
+    .argument('<lab>', 'raft (a kv service over your Raft), or etcd (etcd alone, the anchor)')
     .option('--nodes <n>', 'number of node processes', count(1, 9), 3)
     .option('--impl <file>', 'the implementation (.ts or .ipynb); default: the reference solution when grading/ is present')
     .option('--duration <time>', 'how long the workload runs, e.g. 30s, 500ms, 2m', duration, 30_000)
@@ -43,27 +44,25 @@ export function clusterCommand(): Command {
     .option('--json', 'print report.json on stdout instead of a summary', false)
     .option('--no-progress', 'no progress bar')
     .option('--no-type-check', 'skip the type check of --impl (run what transpiles)')
+    .option('--etcd', 'then run etcd (Debian etcd-server) with the same workload and faults; DIR/etcd/ and DIR/compare.html', false)
+    .addOption(new Option('--etcd-reads <kind>', "etcd's reads: linearizable (read index) or serializable (local, may be stale)").choices(['linearizable', 'serializable']).default('linearizable'))
     .action(async (lab: string, options: ClusterCommandOptions) => {
       process.exitCode = await runClusterCommand(lab, options);
     });
 }
 
 async function runClusterCommand(lab: string, options: ClusterCommandOptions): Promise<number> {
-  const { compileForCluster } = await import('../../real/implementation.js');
-  const { parseFaultKinds } = await import('../../real/faults.js');
-  const { runCluster } = await import('../../real/cluster.js');
   const { killAll } = await import('../../real/processes.js');
-  const { packageRoot } = await import('../../testing/package-root.js');
   const out = path.resolve(options.out);
-  let nemesis: FaultKind[];
+  let runs: Array<() => Promise<RunReport>>;
+  const abort = new AbortController();
+  const bar = options.progress && !options.json && process.stderr.isTTY ? await progressBar(options.duration) : null;
   try {
-    nemesis = parseFaultKinds(options.nemesis);
-    await compileForCluster(lab, options.impl === undefined ? null : path.resolve(options.impl), path.join(out, 'impl.json'), { typeCheck: options.typeCheck });
+    runs = await plannedRuns(lab, options, out, abort.signal, bar);
   } catch (error) {
     process.stderr.write(`distlab cluster: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  const abort = new AbortController();
   const onSignal = () => {
     if (abort.signal.aborted) {
       killAll();
@@ -74,16 +73,22 @@ async function runClusterCommand(lab: string, options: ClusterCommandOptions): P
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const bar = options.progress && !options.json && process.stderr.isTTY ? await progressBar(options.duration) : null;
   try {
-    const report = await runCluster({
-      nodes: options.nodes, graphFile: path.join(out, 'impl.json'), durationMs: options.duration, clients: options.clients, keys: options.keys, nemesis, out, seed: options.seed,
-      command: process.execPath, cliArgs: [path.join(packageRoot(), 'bin', 'distlab.js')], latencyMs: options.latencyMs, faultHoldMs: 2_000, quietMs: 2_000, signal: abort.signal,
-      onProgress: (progress) => bar?.update(Math.min(progress.elapsedMs, progress.durationMs), { operations: progress.operations, fault: progress.fault ?? '-' }),
-    });
-    bar?.stop();
-    process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : summaryLines(report));
-    return report.ok ? 0 : 1;
+    const reports: RunReport[] = [];
+    for (const run of runs) {
+      if (abort.signal.aborted && reports.length > 0) break;
+      bar?.start(options.duration, 0, { operations: 0, fault: '-' });
+      reports.push(await run());
+      bar?.stop();
+      if (!options.json) process.stdout.write(summaryLines(reports[reports.length - 1] as RunReport));
+    }
+    if (reports.length > 1) {
+      const { writeComparison } = await import('../../real/compare.js');
+      const page = await writeComparison(reports, path.join(out, 'compare.html'));
+      if (!options.json) process.stdout.write(`side by side: ${page}\n`);
+    }
+    if (options.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+    return reports[0]?.ok === true ? 0 : 1;
   } catch (error) {
     bar?.stop();
     process.stderr.write(`distlab cluster: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -92,6 +97,35 @@ async function runClusterCommand(lab: string, options: ClusterCommandOptions): P
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+type Bar = { start(total: number, value: number, payload: object): void; update(value: number, payload: object): void; stop(): void };
+
+/** What to run: our cluster (and etcd beside it with --etcd), or etcd alone. Bad input throws before anything starts. */
+async function plannedRuns(lab: string, options: ClusterCommandOptions, out: string, signal: AbortSignal, bar: Bar | null): Promise<Array<() => Promise<RunReport>>> {
+  const { parseFaultKinds } = await import('../../real/faults.js');
+  const nemesis = parseFaultKinds(options.nemesis);
+  const shared = {
+    durationMs: options.duration, clients: options.clients, keys: options.keys, nemesis, seed: options.seed, latencyMs: options.latencyMs, faultHoldMs: 2_000, quietMs: 2_000, signal,
+    onProgress: (progress: { elapsedMs: number; durationMs: number; operations: number; fault: string | null }) =>
+      bar?.update(Math.min(progress.elapsedMs, progress.durationMs), { operations: progress.operations, fault: progress.fault ?? '-' }),
+  };
+  const runs: Array<() => Promise<RunReport>> = [];
+  if (lab !== 'etcd') {
+    const { compileForCluster } = await import('../../real/implementation.js');
+    const { runCluster } = await import('../../real/cluster.js');
+    const { packageRoot } = await import('../../testing/package-root.js');
+    await compileForCluster(lab, options.impl === undefined ? null : path.resolve(options.impl), path.join(out, 'impl.json'), { typeCheck: options.typeCheck });
+    const cliArgs = [path.join(packageRoot(), 'bin', 'distlab.js')];
+    runs.push(() => runCluster({ ...shared, nodes: options.nodes, graphFile: path.join(out, 'impl.json'), out, command: process.execPath, cliArgs }));
+  }
+  if (lab === 'etcd' || options.etcd) {
+    const { findEtcd, runEtcd } = await import('../../real/etcd.js');
+    findEtcd();
+    const etcdOut = lab === 'etcd' ? out : path.join(out, 'etcd');
+    runs.push(() => runEtcd({ ...shared, members: options.nodes, reads: options.etcdReads, out: etcdOut }));
+  }
+  return runs;
 }
 
 export function summaryLines(report: RunReport): string {
@@ -106,11 +140,9 @@ export function summaryLines(report: RunReport): string {
   ].join('\n');
 }
 
-async function progressBar(durationMs: number): Promise<{ update(value: number, payload: object): void; stop(): void }> {
+async function progressBar(_durationMs: number): Promise<Bar> {
   const { SingleBar, Presets } = await import('cli-progress');
-  const bar = new SingleBar({ format: ' {bar} {percentage}% | {operations} ops | fault: {fault}', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
-  bar.start(durationMs, 0, { operations: 0, fault: '-' });
-  return bar;
+  return new SingleBar({ format: ' {bar} {percentage}% | {operations} ops | fault: {fault}', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
 }
 
 function count(min: number, max: number): (text: string) => number {
