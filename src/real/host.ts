@@ -68,7 +68,8 @@ export class Host {
       options.id,
       options.listen,
       options.peers,
-      (wire) => this.kernel.soon(() => this.receive(wire)),
+      // Control frames apply at once, so the frames after them already see the new partition.
+      (wire) => (wire.kind === 'control' ? this.receive(wire) : this.kernel.soon(() => this.receive(wire))),
       (error) => this.log(`dropped ${error.message}`),
     );
     this.rpc = new RemoteRpc(this.kernel, this.endpoint, { rpcDeadlineMs: options.rpcDeadlineMs });

@@ -89,10 +89,13 @@ export class ZmqEndpoint {
   async send(wire: Wire): Promise<SendOutcome> {
     if (this.closed) return 'unreachable';
     if (!this.peers.has(wire.target)) return 'unknown-peer';
-    if (this.blocked.has(wire.target)) return 'blocked';
+    // Control frames pass a partition and are never delayed: they are how faults end.
+    const faultable = wire.kind !== 'control';
+    if (faultable && this.blocked.has(wire.target)) return 'blocked';
     // tidy: allowed (real mode: added latency is wall-clock time)
-    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-    if (this.closed || this.blocked.has(wire.target)) return this.closed ? 'unreachable' : 'blocked';
+    if (faultable && this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    if (this.closed) return 'unreachable';
+    if (faultable && this.blocked.has(wire.target)) return 'blocked';
     try {
       await this.push(wire.target).send(frameOf(wire));
       return 'sent';
@@ -131,7 +134,8 @@ export class ZmqEndpoint {
           if (error instanceof WireError) this.onBadFrame(error);
           continue;
         }
-        if (wire.target !== this.self || this.blocked.has(wire.source)) continue;
+        // Control frames pass a partition: they are how it ends.
+        if (wire.target !== this.self || (wire.kind !== 'control' && this.blocked.has(wire.source))) continue;
         this.onWire(wire);
       }
     } catch (error) {
