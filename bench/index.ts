@@ -1,3 +1,4 @@
+import { cliBenchmarks } from './cli.bench';
 import { gradingBenchmarks } from './grading.bench';
 import type { Benchmark } from './harness';
 import { linearizabilityBenchmarks } from './linearizability.bench';
@@ -5,4 +6,4 @@ import { raftBenchmarks } from './raft.bench';
 import { runtimeBenchmarks } from './runtime.bench';
 
 /** Every benchmark `npm run bench` runs, in order. Each concern adds its own file. */
-export const benchmarks: Benchmark[] = [...runtimeBenchmarks, ...raftBenchmarks, ...linearizabilityBenchmarks, ...gradingBenchmarks];
+export const benchmarks: Benchmark[] = [...runtimeBenchmarks, ...raftBenchmarks, ...cliBenchmarks, ...linearizabilityBenchmarks, ...gradingBenchmarks];

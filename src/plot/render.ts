@@ -9,10 +9,24 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
+
+/**
+ * Vega, Vega-Lite and resvg, loaded on first use: they cost about half a second of start-up,
+ * which every process that imports a lab (the CLI, each test worker) would otherwise pay
+ * although most runs never draw a plot.
+ */
+export interface RenderLibraries {
+  readonly vega: typeof import('vega');
+  readonly vl: typeof import('vega-lite');
+}
+
+let libraries: RenderLibraries | undefined;
+
+export function renderLibraries(): RenderLibraries {
+  libraries ??= { vega: require('vega') as typeof import('vega'), vl: require('vega-lite') as typeof import('vega-lite') };
+  return libraries;
+}
 
 /** A Vega-Lite v5 top-level spec, as every plot function in distlab returns it. */
 export type VegaLiteSpec = TopLevelSpec;
@@ -26,6 +40,7 @@ export type VegaLiteSpec = TopLevelSpec;
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   // Vega tags inline data rows with symbols; render a copy so the caller's spec stays plain JSON.
   const copy = JSON.parse(JSON.stringify(spec)) as VegaLiteSpec;
+  const { vega, vl } = renderLibraries();
   const compiled = vl.compile(copy).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
@@ -90,6 +105,7 @@ export function svgToPng(svg: string): Uint8Array {
     : fontFiles.length > 0
       ? 'Arial'
       : undefined;
+  const { Resvg } = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
   const resvg = new Resvg(svg, {
     background: 'white',
     font: {

@@ -17,6 +17,7 @@ import { notebookModule, type NotebookModule } from './notebook-module';
 import { describeError, evaluateGraph, withExitGuard, localCandidates, ModuleEvaluationError, preloadDistlab, requiredSpecifiers, type CompiledGraph } from './module-graph';
 import { packageRoot, runningFromSource } from './package-root';
 import { inlineSourceMapComment, mapToCells, type SourceMapV3 } from './source-map';
+import { recordTypeCheckPassed, typeCheckKey, typeCheckPassedBefore } from './typecheck-cache';
 
 export { implementationCells } from './notebook-cells';
 
@@ -215,13 +216,19 @@ function typeCheck(
   overrides: ReadonlyMap<string, string> = new Map(),
 ): void {
   const options = checkOptions(ts, strict);
+  const owned = new Set(files.map((file) => path.resolve(file)));
+  const key = typeCheckKey({
+    typescriptVersion: ts.version,
+    options,
+    files: [...owned].map((file) => [file, overrides.get(file) ?? fs.readFileSync(file, 'utf8')] as const),
+  });
+  if (typeCheckPassedBefore(key)) return;
   const host = ts.createCompilerHost(options, true);
   const readFile = host.readFile.bind(host);
   const fileExists = host.fileExists.bind(host);
   const getSourceFile = host.getSourceFile.bind(host);
   host.readFile = (name) => overrides.get(path.resolve(name)) ?? readFile(name);
   host.fileExists = (name) => overrides.has(path.resolve(name)) || fileExists(name);
-  const owned = new Set(files.map((file) => path.resolve(file)));
   host.getSourceFile = (name, language, onError, create) => {
     const resolved = path.resolve(name);
     const text = overrides.get(resolved);
@@ -243,7 +250,11 @@ function typeCheck(
     diagnostics.push(...program.getSyntacticDiagnostics(sourceFile), ...program.getSemanticDiagnostics(sourceFile));
   }
   const errors = diagnostics.filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
-  if (errors.length === 0) return;
+  if (errors.length === 0) {
+    const read = program.getSourceFiles().map((sourceFile) => path.resolve(sourceFile.fileName));
+    recordTypeCheckPassed(key, read.filter((file) => !owned.has(file) && !overrides.has(file)));
+    return;
+  }
   const lines = errors.map((diagnostic) => describeDiagnostic(ts, diagnostic, notebook));
   const shown = lines.slice(0, diagnosticsShownMax);
   const more = lines.length > shown.length ? `\n  ... and ${lines.length - shown.length} more` : '';
