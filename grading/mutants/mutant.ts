@@ -79,6 +79,13 @@ export function writeMutant(folder: string, lab: string, mutant: Mutant | null, 
   const modules = fs.readdirSync(solutions).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.startsWith('buggy-'));
   const missing = (mutant?.edits ?? []).map((edit) => edit.file ?? 'index.ts').filter((file) => !modules.includes(file));
   if (missing.length > 0) throw new MutantError(`mutant ${mutant?.name}: no module ${missing.join(', ')} in grading/solutions/${lab}/`);
-  for (const file of modules) writeSubmission(folder, file, edited(fs.readFileSync(path.join(solutions, file), 'utf8'), file), lab, root);
+  // A reference built on other labs' references (`../raft/raft`) keeps importing them where they are.
+  const sibling = (code: string) =>
+    code.replace(/(['"])\.\.\/([\w-]+)\/([\w./-]+)\1/g, (match, quote: string, dir: string, rest: string) => {
+      const target = path.join(root, 'grading', 'solutions', dir, rest.replace(/\.(js|ts)$/, ''));
+      const relative = path.relative(folder, target).split(path.sep).join('/');
+      return fs.existsSync(`${target}.ts`) ? `${quote}${relative.startsWith('.') ? relative : `./${relative}`}${quote}` : match;
+    });
+  for (const file of modules) writeSubmission(folder, file, sibling(edited(fs.readFileSync(path.join(solutions, file), 'utf8'), file)), lab, root);
   return path.join(folder, 'index.ts');
 }
