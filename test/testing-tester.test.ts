@@ -5,7 +5,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import { electionSafety, type RaftObservation } from 'distlab/check';
-import { runTest, runTester, Tester, type Lab, type LabTest } from 'distlab/testing';
+import { nodeTimelineSpec } from 'distlab/plot';
+import { failureMarks, runTest, runTester, Tester, type Lab, type LabTest } from 'distlab/testing';
 
 type Body = (h: Tester) => Promise<void>;
 
@@ -56,6 +57,27 @@ describe('Tester: the first failure ends the test', () => {
     });
     expect(outcome).toMatchObject({ passed: false, kind: 'safety', failureAtMs: 200 });
     expect(outcome.failure).toBe('at most one leader per term (election safety) violated: servers a and b were both leader in term 2 (server b became leader at 0.200s)');
+  });
+
+  test('a violated invariant is marked on the plots: a red line at its time and a marker on each node it names', async () => {
+    const { lab, test: labTest } = labOf(async (h) => {
+      const watcher = h.watch<RaftObservation>([electionSafety]);
+      await h.sleep(100);
+      watcher.observe({ kind: 'role', node: 'a', role: 'leader', term: 2, atMs: h.now() });
+      await h.sleep(100);
+      watcher.observe({ kind: 'role', node: 'b', role: 'leader', term: 2, atMs: h.now() });
+      await h.sleep(1_000);
+    });
+    const { failure } = await runTest(lab, labTest, null, 1);
+    expect([...(failure?.nodes ?? [])].sort()).toEqual(['a', 'b']);
+    const marks = failureMarks(failure);
+    expect(marks).toMatchObject([{ atMs: 200 }]);
+    expect(marks[0]?.label).toMatch(/^FAILED \(safety\): at most one leader per term/);
+    const spec = JSON.stringify(nodeTimelineSpec([], { nodes: ['a', 'b', 'c'], toMs: 1_000, marks }));
+    const laneMarkers = [...spec.matchAll(/\{"atMs":200,"label":"FAILED[^}]*"node":"(\w)","lane":[\d.]+\}/g)].map((match) => match[1]);
+    expect(laneMarkers.sort()).toEqual(['a', 'b']);
+    expect(spec).toContain('red line at 200 ms: FAILED (safety)');
+    expect(failureMarks(null)).toEqual([]);
   });
 
   test('a body that never returns fails at the virtual time limit', async () => {

@@ -12,7 +12,7 @@
  */
 import type { World } from 'distlab';
 import { metricSpec, nodeTimelineSpec, spaceTimeSpec } from 'distlab/plot';
-import { ImplementationError, type Lab, type TestFailure } from 'distlab/testing';
+import { failureMarks, ImplementationError, type Lab, type TestFailure } from 'distlab/testing';
 import { tests3A } from './tests/3a';
 import { tests3B } from './tests/3b';
 import { tests3C } from './tests/3c';
@@ -50,8 +50,8 @@ export function raftPlots(world: World, failure: TestFailure | null): Array<{ re
   const endMs = failure?.atMs ?? world.nowMs();
   const fromMs = Math.max(events[0]?.atMs ?? 0, endMs - spaceTimeWindowMs);
   const nodes = world.nodeIds;
-  // The failure is the red line on every chart; checkers' violations can join it (TimeMark).
-  const marks = failure === null ? [] : [{ atMs: failure.atMs, label: `FAILED (${failure.kind}): ${failure.message}` }];
+  // The failure is the red line on every chart, with a marker on each node a violated invariant names.
+  const marks = failureMarks(failure);
   const toMs = Math.max(endMs, 1);
   return [
     { title: 'Role and term of each peer', spec: nodeTimelineSpec(events, { nodes, toMs, marks, title: 'Role and term of each peer' }) },

@@ -18,6 +18,8 @@ export interface TimeMark {
   readonly label: string;
   /** The node it concerns, if any (lane charts put a marker on its lane). */
   readonly node?: string;
+  /** More nodes it concerns (a violated invariant names every node involved): a marker on each lane. */
+  readonly nodes?: readonly string[];
 }
 
 /** Longest subtitle text for marks, in characters; longer labels are cut with an ellipsis. */
@@ -44,7 +46,7 @@ export function marksSubtitle(marks: readonly TimeMark[]): string | undefined {
 /** A red rule per mark across the whole plot height. */
 export function markRuleLayer(marks: readonly TimeMark[], x: object): object {
   return {
-    data: { values: marks.map((mark) => ({ ...mark })) },
+    data: { values: marks.map((mark) => ({ atMs: mark.atMs, label: mark.label, ...(mark.node === undefined ? {} : { node: mark.node }) })) },
     mark: { type: 'rule', color: eventColors.failure, strokeWidth: 2, opacity: 0.9 },
     encoding: {
       x: { field: 'atMs', ...x },
@@ -58,10 +60,12 @@ export function markRuleLayer(marks: readonly TimeMark[], x: object): object {
 
 /** A red marker on the lane of each mark that names a node (lane charts only). */
 export function markLaneLayer(marks: readonly TimeMark[], lanes: ReadonlyMap<string, number>, x: object, y: object): object {
-  const rows = marks.flatMap((mark) => {
-    const lane = mark.node === undefined ? undefined : lanes.get(mark.node);
-    return lane === undefined ? [] : [{ ...mark, lane: lane + 0.5 }];
-  });
+  const rows = marks.flatMap((mark) =>
+    [...new Set([...(mark.node === undefined ? [] : [mark.node]), ...(mark.nodes ?? [])])].flatMap((node) => {
+      const lane = lanes.get(node);
+      return lane === undefined ? [] : [{ atMs: mark.atMs, label: mark.label, node, lane: lane + 0.5 }];
+    }),
+  );
   return {
     data: { values: rows },
     mark: { type: 'point', shape: 'diamond', filled: true, size: 120, color: eventColors.failure, stroke: 'white', strokeWidth: 1 },

@@ -1,7 +1,7 @@
 /**
  * distlab/testing: the lab test harness (scenarios under the course's names, run on seeds).
  */
-export { TestFailure, ImplementationError } from './lab';
+export { TestFailure, ImplementationError, failureMarks } from './lab';
 export type { Lab, LabTest, TestContext, FailureKind } from './lab';
 export { runTest, crashOutcome } from './run-test';
 export { Tester, runTester, messageOf, violationFailure } from './tester';

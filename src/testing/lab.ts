@@ -1,6 +1,7 @@
 import type { World } from '../runtime/world';
 import type { WorldOptions } from '../runtime/world-options';
 import type { NodeSurface } from '../sandbox/surface';
+import type { TimeMark } from '../plot/marks';
 
 /**
  * How a lab plugs into distlab's test runner, CLI (`distlab test|replay <lab>`), notebooks and
@@ -66,9 +67,23 @@ export class TestFailure extends Error {
     message: string,
     /** Virtual time of the failure. */
     readonly atMs: number,
+    /** The nodes it concerns, when known (a violated invariant names them); plots mark their lanes. */
+    readonly nodes: readonly string[] = [],
   ) {
     super(message);
   }
+}
+
+/**
+ * What a failure puts on a lab's time-axis plots: a red line at its time, with its sentence,
+ * and a marker on the lane of each node it names (a violated invariant names them).
+ *
+ * @example
+ *   nodeTimelineSpec(world.trace.events, { nodes, toMs, marks: failureMarks(failure) })
+ */
+export function failureMarks(failure: TestFailure | null): TimeMark[] {
+  if (failure === null) return [];
+  return [{ atMs: failure.atMs, label: `FAILED (${failure.kind}): ${failure.message}`, ...(failure.nodes.length === 0 ? {} : { nodes: failure.nodes }) }];
 }
 
 /** A submission that does not provide what the lab needs (missing export, wrong shape). */

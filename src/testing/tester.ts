@@ -21,7 +21,7 @@ export function messageOf(error: unknown): string {
 
 /** The failure a violated invariant becomes: its name, then the detail (which names nodes and time). */
 export function violationFailure(violation: Violation): TestFailure {
-  return new TestFailure('safety', `${violation.invariant} violated: ${violation.detail}`, violation.atMs);
+  return new TestFailure('safety', `${violation.invariant} violated: ${violation.detail}`, violation.atMs, violation.nodes);
 }
 
 export class Tester<I = unknown> {
