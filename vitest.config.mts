@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HeaviestFirst } from './vitest.sequencer.mts';
 
 const __dirname = fileURLToPath(new URL('.', import.meta.url));
 
@@ -21,5 +22,7 @@ export default defineConfig({
     // Two test files side by side on a 2-core machine (vitest's default there is one). Notebook
     // kernels may then start at the same moment; src/notebook/tslab-kernel.ts makes that safe.
     maxWorkers: 2,
+    // Heaviest files first, so both workers finish together (vitest.sequencer.mts).
+    sequence: { sequencer: HeaviestFirst },
   },
 });
