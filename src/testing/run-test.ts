@@ -29,6 +29,11 @@ export interface TestOutcome {
 export interface RunTestOptions {
   /** Where node errors are printed while the test runs; default: collected into the outcome log only. */
   readonly reporter?: ((line: string) => void) | null;
+  /**
+   * Called with the fresh world before the test starts (debugging tools record or mask the
+   * fault schedule through it: src/debug/fault-mask.ts). Default: nothing.
+   */
+  readonly onWorld?: (world: World) => void;
 }
 
 /**
@@ -46,6 +51,7 @@ export async function runTest<I>(
   const log: string[] = [];
   const reporter = options.reporter === undefined ? (line: string) => log.push(line) : options.reporter;
   const world = new World({ ...test.world, seed, reporter, virtualMsMax: Math.min(test.virtualMsMax * 2, test.world?.virtualMsMax ?? Infinity) });
+  options.onWorld?.(world);
   let ops = 0;
   const stoppedFailure = () => new TestFailure('crash', world.stopped ?? 'the world stopped', world.nowMs());
   const context: TestContext<I> = {

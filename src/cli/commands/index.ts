@@ -18,6 +18,7 @@ export const commandLoaders: Readonly<Record<string, () => Promise<Command>>> = 
   node: async () => (await import('./node.js')).nodeCommand(),
   cluster: async () => (await import('./cluster.js')).clusterCommand(),
   diff: async () => (await import('./diff.js')).diffCommand(),
+  shrink: async () => (await import('./shrink.js')).shrinkCommand(),
 };
 
 /** The commands to register for `argv` (after `node distlab`): the one named, else every one (help, typos). */
