@@ -86,6 +86,22 @@ describe('Real mode: the same Raft as OS processes over ZeroMQ', () => {
     for (const file of ['report.html', 'history.json', 'latency.svg', 'logs/node-0.log']) expect(fs.existsSync(path.join(out, file))).toBe(true);
   });
 
+  test('Real: bad input exits 2 before anything starts, saying what to do (missing etcd, unknown lab, unknown fault)', () => {
+    requireBuild();
+    const run = (args: string[], env: NodeJS.ProcessEnv = process.env) => spawnSync(process.execPath, [cli, 'cluster', ...args, '--out', path.join(scratch, 'bad')], { cwd: root, encoding: 'utf8', env, timeout: 60_000 });
+    const emptyPath = fs.mkdtempSync(path.join(scratch, 'path-'));
+    const noEtcd = run(['etcd'], { ...process.env, PATH: emptyPath });
+    expect(noEtcd.status).toBe(2);
+    expect(noEtcd.stderr).toMatch(/etcd is not installed .*sudo apt-get install etcd-server/);
+    const unknownLab = run(['mapreduce']);
+    expect(unknownLab.status).toBe(2);
+    expect(unknownLab.stderr).toMatch(/real mode runs the labs raft .* got "mapreduce"/);
+    const unknownFault = run(['raft', '--nemesis', 'kill,meteor']);
+    expect(unknownFault.status).toBe(2);
+    expect(unknownFault.stderr).toMatch(/--nemesis: unknown fault "meteor"; use a comma-separated list of kill, pause, partition, latency/);
+    expect(fs.existsSync(path.join(scratch, 'bad', 'processes.json'))).toBe(false);
+  });
+
   test('Real: Ctrl-C stops every node and still writes the report; SIGKILL of the runner leaves no node behind', async () => {
     requireBuild();
     const args = (out: string) => [cli, 'cluster', 'raft', '--nodes', '3', '--duration', '60s', '--clients', '2', '--nemesis', 'none', '--out', out, '--json', '--no-type-check'];

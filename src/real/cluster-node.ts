@@ -1,9 +1,11 @@
 /**
  * One node of a real cluster as the runner sees it: its port, data folder and log file, which
- * stay the same across restarts, and its current process (null while it is down).
+ * stay the same across restarts, and its current process (see `MemberProcess`).
  */
 import * as path from 'node:path';
+import { MemberProcess } from './member-process';
 import { spawnReady, type StartedChild } from './processes';
+import type { StartedProcess } from './report';
 
 export interface NodeLaunch {
   /** `node` (or the current executable) and the distlab CLI script. */
@@ -14,92 +16,37 @@ export interface NodeLaunch {
   readonly readyTimeoutMs: number;
   readonly seed: number;
   /** Told of every process started (the runner lists them in processes.json). */
-  readonly onStarted: (node: string, incarnation: number, pid: number) => void;
+  readonly onStarted: (started: StartedProcess) => void;
 }
 
-export class ClusterNode {
-  private current: StartedChild | null = null;
-  private paused = false;
-  /** Starts so far (the next start's incarnation number). */
-  incarnations = 0;
-
+export class ClusterNode extends MemberProcess {
   constructor(
-    readonly id: string,
+    id: string,
     readonly port: number,
     readonly dataDir: string,
-    readonly logFile: string,
-    private readonly launch: NodeLaunch,
-  ) {}
-
-  get up(): boolean {
-    return this.current !== null;
+    logFile: string,
+    private readonly options: NodeLaunch,
+  ) {
+    super(id, logFile, options.onStarted);
   }
 
-  get pid(): number | null {
-    return this.current?.pid ?? null;
-  }
-
-  /** Starts a process for this node (incarnation = starts so far) and waits until it serves. */
-  async start(): Promise<void> {
-    if (this.current !== null) return;
-    const incarnation = this.incarnations++;
+  protected launch(incarnation: number): Promise<StartedChild> {
     const args = [
-      ...this.launch.cliArgs,
+      ...this.options.cliArgs,
       'node',
       '--id', this.id,
       '--incarnation', String(incarnation),
-      '--seed', String(this.launch.seed),
+      '--seed', String(this.options.seed),
       '--listen', `127.0.0.1:${this.port}`,
       '--data', this.dataDir,
-      ...this.launch.sharedArgs,
+      ...this.options.sharedArgs,
     ];
-    const started = await spawnReady({
-      command: this.launch.command,
+    return spawnReady({
+      command: this.options.command,
       args,
       logFile: this.logFile,
-      readyTimeoutMs: this.launch.readyTimeoutMs,
+      readyTimeoutMs: this.options.readyTimeoutMs,
       what: `node ${this.id} (incarnation ${incarnation}, log ${path.basename(this.logFile)})`,
     });
-    this.current = started;
-    this.paused = false;
-    this.launch.onStarted(this.id, incarnation, started.pid);
-    void started.exited.then(() => {
-      if (this.current === started) this.current = null;
-    });
-  }
-
-  /** SIGKILL: no handler runs, nothing is flushed; what the node persisted is all that is left. */
-  async kill(): Promise<void> {
-    const current = this.current;
-    if (current === null) return;
-    current.child.kill('SIGKILL');
-    await current.exited;
-    this.current = null;
-    this.paused = false;
-  }
-
-  pause(): void {
-    if (this.current === null || this.paused) return;
-    this.current.child.kill('SIGSTOP');
-    this.paused = true;
-  }
-
-  resume(): void {
-    if (this.current === null || !this.paused) return;
-    this.current.child.kill('SIGCONT');
-    this.paused = false;
-  }
-
-  /** A clean stop: SIGTERM, then SIGKILL if the process is still there after `graceMs`. */
-  async stop(graceMs: number): Promise<void> {
-    const current = this.current;
-    if (current === null) return;
-    this.resume();
-    current.child.kill('SIGTERM');
-    // tidy: allowed (real mode: the grace period is wall-clock time)
-    const timer = setTimeout(() => current.child.kill('SIGKILL'), graceMs);
-    await current.exited;
-    clearTimeout(timer);
-    this.current = null;
   }
 }

@@ -52,7 +52,7 @@ export async function runCluster(options: ClusterOptions): Promise<RunReport> {
     sharedArgs: ['--peers', [...addresses].map(([id, address]) => `${id}=${address.host}:${address.port}`).join(','), '--group', ids.join(','), '--graph', options.graphFile, '--controller', runnerId],
     readyTimeoutMs: nodeReadyTimeoutMs,
     seed: options.seed,
-    onStarted: (node, incarnation, pid) => noteProcess(options.out, processes, { node, incarnation, pid }),
+    onStarted: (started) => noteProcess(options.out, processes, started),
   };
   const nodes = ids.map((id) => new ClusterNode(id, addresses.get(id)?.port as number, path.join(options.out, 'data', id), path.join(logs, `node-${id}.log`), launch));
   return runSystem(

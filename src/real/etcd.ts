@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { KvInput } from '../check';
 import { EtcdPeerProxy } from './etcd-proxy';
+import { MemberProcess } from './member-process';
 import { freePorts, spawnReady, type StartedChild } from './processes';
 import type { RunReport, StartedProcess } from './report';
 import { noteProcess, runSystem, type RunMember, type RunOptions } from './run-system';
@@ -58,80 +59,29 @@ interface EtcdAddress {
   readonly proxyPort: number;
 }
 
-class EtcdMember implements RunMember {
-  private current: StartedChild | null = null;
-  private paused = false;
-  private starts = 0;
-
+class EtcdMember extends MemberProcess implements RunMember {
   constructor(
     readonly address: EtcdAddress,
     private readonly binary: string,
     private readonly cluster: string,
     private readonly dataDir: string,
-    readonly logFile: string,
-    private readonly onStarted: (started: StartedProcess) => void,
-  ) {}
-
-  get id(): string {
-    return this.address.name;
+    logFile: string,
+    onStarted: (started: StartedProcess) => void,
+  ) {
+    super(address.name, logFile, onStarted);
   }
 
-  get up(): boolean {
-    return this.current !== null;
-  }
-
-  async start(): Promise<void> {
-    if (this.current !== null) return;
+  protected launch(): Promise<StartedChild> {
     const { name, clientPort, peerPort, proxyPort } = this.address;
     const guard = deathGuard();
     const args = [
-      ...guard.slice(1), this.binary, '--name', name, '--data-dir', this.dataDir,
+      this.binary, '--name', name, '--data-dir', this.dataDir,
       '--listen-client-urls', `http://127.0.0.1:${clientPort}`, '--advertise-client-urls', `http://127.0.0.1:${clientPort}`,
       '--listen-peer-urls', `http://127.0.0.1:${peerPort}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${proxyPort}`,
       '--initial-cluster', this.cluster, '--initial-cluster-state', 'new', '--initial-cluster-token', 'distlab',
     ];
-    const started = await spawnReady({
-      command: guard[0] ?? this.binary, args: guard.length === 0 ? args.slice(1) : args, logFile: this.logFile,
-      readyTimeoutMs: memberReadyTimeoutMs, what: `etcd member ${name}`, readyProbe: () => healthy(clientPort),
-    });
-    this.current = started;
-    this.paused = false;
-    this.onStarted({ node: name, incarnation: this.starts++, pid: started.pid });
-    void started.exited.then(() => {
-      if (this.current === started) this.current = null;
-    });
-  }
-
-  async kill(): Promise<void> {
-    const current = this.current;
-    if (current === null) return;
-    current.child.kill('SIGKILL');
-    await current.exited;
-    this.current = null;
-  }
-
-  pause(): void {
-    if (this.current === null || this.paused) return;
-    this.current.child.kill('SIGSTOP');
-    this.paused = true;
-  }
-
-  resume(): void {
-    if (this.current === null || !this.paused) return;
-    this.current.child.kill('SIGCONT');
-    this.paused = false;
-  }
-
-  async stop(graceMs: number): Promise<void> {
-    const current = this.current;
-    if (current === null) return;
-    this.resume();
-    current.child.kill('SIGTERM');
-    // tidy: allowed (real mode: the grace period is wall-clock time)
-    const timer = setTimeout(() => current.child.kill('SIGKILL'), graceMs);
-    await current.exited;
-    clearTimeout(timer);
-    this.current = null;
+    const [command, ...rest] = [...guard, ...args] as [string, ...string[]];
+    return spawnReady({ command, args: rest, logFile: this.logFile, readyTimeoutMs: memberReadyTimeoutMs, what: `etcd member ${name}`, readyProbe: () => healthy(clientPort) });
   }
 }
 

@@ -4,7 +4,7 @@ import type { Persister } from './node';
 /**
  * The simulator's `Persister`: the last saved state and snapshot, kept encoded in memory, so
  * they survive a node's crashes (the world keeps one per node id) and later changes to the
- * saved objects never leak into storage. A real mode would keep them in files.
+ * saved objects never leak into storage. Real mode's `FilePersister` extends it with a file.
  */
 export class MemoryPersister implements Persister {
   private state: Encoded | null = null;
@@ -16,6 +16,17 @@ export class MemoryPersister implements Persister {
     const nextSnapshot = snapshot === null || snapshot === undefined ? null : encode(snapshot, 'snapshot');
     this.state = nextState;
     this.snapshot = nextSnapshot;
+  }
+
+  /** What is stored, as encoded (real mode's `FilePersister` writes exactly this to disk). */
+  get contents(): { readonly state: Encoded | null; readonly snapshot: Encoded | null } {
+    return { state: this.state, snapshot: this.snapshot };
+  }
+
+  /** Replaces what is stored by encoded contents (real mode: read back from its file). */
+  protected load(contents: { readonly state: Encoded | null; readonly snapshot: Encoded | null }): void {
+    this.state = contents.state;
+    this.snapshot = contents.snapshot;
   }
 
   readState<T>(): T | null {

@@ -8,21 +8,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import type { NodeProcessOptions } from '../../real/node-process';
 import type { Address } from '../../real/zmq-endpoint';
 
-interface NodeCommandOptions {
-  readonly id: string;
-  readonly incarnation: number;
-  readonly seed: number;
-  readonly listen: Address;
-  readonly peers: ReadonlyMap<string, Address>;
-  readonly group: readonly string[];
-  readonly data: string;
+/** The node's options as parsed (the implementation given as --graph or --impl). */
+interface NodeCommandOptions extends Omit<NodeProcessOptions, 'graph' | 'controller'> {
   readonly graph?: string;
   readonly impl?: string;
   readonly lab: string;
   readonly controller?: string;
-  readonly rpcDeadlineMs: number;
 }
 
 export function nodeCommand(): Command {
@@ -58,18 +52,7 @@ async function startNode(options: NodeCommandOptions): Promise<void> {
     graph = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-node-')), 'impl.json');
     await compileForCluster(options.lab, options.impl === undefined ? null : path.resolve(options.impl), graph);
   }
-  await runNodeProcess({
-    id: options.id,
-    incarnation: options.incarnation,
-    seed: options.seed,
-    listen: options.listen,
-    peers: options.peers,
-    group: options.group,
-    data: path.resolve(options.data),
-    graph,
-    controller: options.controller ?? null,
-    rpcDeadlineMs: options.rpcDeadlineMs,
-  });
+  await runNodeProcess({ ...options, data: path.resolve(options.data), graph, controller: options.controller ?? null });
 }
 
 export function address(text: string): Address {
