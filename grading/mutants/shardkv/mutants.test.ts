@@ -1,7 +1,7 @@
 /**
  * Proof of power, kept short for CI: every shardkv mutant fails at least one of the tests aimed
  * at it (`caughtBy`, public or hidden) on seed 1, and the reference written the same way passes
- * one. The mutants are written by the grader's own writer (grading/mutants/mutant.ts), so the
+ * one. npm test leaves out the four slowest mutants; `npm run mutants:shardkv` runs all. The mutants are written by the grader's own writer (grading/mutants/mutant.ts), so the
  * reference's imports of the lab-2, lab-3 and lab-4 references keep working.
  */
 import * as fs from 'node:fs';
@@ -23,7 +23,14 @@ const everyTest: ReadonlyArray<LabTest<ShardkvImplementation>> = [...shardkvLab.
  * clerk is caught just the same, in a third of the wall time (every aimed test passes the
  * reference well within it; the grader keeps 120 s).
  */
-const virtualMsMaxInCi = 40_000;
+const virtualMsMaxInCi = 30_000;
+/**
+ * Mutants whose aimed tests fail only after many seconds of wall time (a hung clerk waiting out
+ * the limit, 8 rounds of Gets): `npm run mutants:shardkv` checks them with the rest; npm test
+ * checks the others, to stay within its budget.
+ */
+const slowMutants = ['freeze-not-fenced', 'delete-not-fenced', 'never-deletes', 'clerk-keeps-stale-config'];
+const everyMutant = process.env.DISTLAB_ALL_MUTANTS === '1';
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -53,10 +60,10 @@ describe('mutants: shardkv', () => {
   });
 
   it('the reference, written as a mutant without edits, passes', async () => {
-    expect(await firstFailure(null, ['TestJoinBasic5A'])).toBeNull();
+    expect(await firstFailure(null, ['TestProgressShutdown5A'])).toBeNull();
   }, 120_000);
 
-  for (const mutant of shardkvMutants) {
+  for (const mutant of shardkvMutants.filter((candidate) => everyMutant || !slowMutants.includes(candidate.name))) {
     it(`${mutant.name} fails a test aimed at it (${mutant.mistake})`, async () => {
       expect(await firstFailure(mutant, mutant.caughtBy ?? [])).not.toBeNull();
     }, 120_000);

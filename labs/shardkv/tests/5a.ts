@@ -71,7 +71,7 @@ const deleteMaxRaftState = 10_000;
 /** Value size in TestDeleteBasic5A (Go: VALUESZ). */
 const deleteValueBytes = 1_000;
 /** Rounds of Gets of every key at most, waiting for every server to snapshot again. */
-const deleteRoundsMax = 20;
+const deleteRoundsMax = 8;
 /** How much more the two groups' snapshots may hold than group 1's alone before the join. */
 const deleteSlackBytes = 10_000;
 
