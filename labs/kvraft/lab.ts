@@ -16,6 +16,7 @@
  * ```
  */
 import { ImplementationError, type Lab } from 'distlab/testing';
+import { kvTests4B, kvTests4C } from './tests/kv';
 import { rsmSnapshotTests, rsmTests } from './tests/rsm';
 import type { ClerkClass, KvraftImplementation, KVServerClass, RaftClass, RSMClass } from './types';
 
@@ -65,6 +66,6 @@ export const kvraftLab: Lab<KvraftImplementation> = {
   name: 'kvraft',
   title: 'Lab 4: a fault-tolerant key/value service (rsm, kvraft) on your Raft',
   parts: ['4A', '4B', '4C'],
-  tests: [...rsmTests, ...rsmSnapshotTests],
+  tests: [...rsmTests, ...kvTests4B, ...rsmSnapshotTests, ...kvTests4C],
   implementationFrom: kvraftImplementationFrom,
 };

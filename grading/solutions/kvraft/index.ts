@@ -4,3 +4,4 @@
  */
 export { Raft } from '../raft/raft';
 export { RSM } from './rsm';
+export { KVServer, Clerk } from './kvserver';

@@ -23,7 +23,39 @@ describe('kvraft lab: the catalogue', () => {
       'TestShutdown4A',
       'TestRestartSubmit4A',
     ]);
-    expect(kvraftLab.tests.some((candidate) => candidate.name === 'TestSnapshot4C')).toBe(true);
+    expect(kvraftLab.tests.filter((candidate) => candidate.part === '4B').map((candidate) => candidate.name)).toEqual([
+      'TestBasic4B',
+      'TestSpeed4B',
+      'TestConcurrent4B',
+      'TestUnreliable4B',
+      'TestOnePartition4B',
+      'TestManyPartitionsOneClient4B',
+      'TestManyPartitionsManyClients4B',
+      'TestPersistOneClient4B',
+      'TestPersistConcurrent4B',
+      'TestPersistConcurrentUnreliable4B',
+      'TestPersistPartition4B',
+      'TestPersistPartitionUnreliable4B',
+      'TestPersistPartitionUnreliableLinearizable4B',
+    ]);
+    expect(kvraftLab.tests.filter((candidate) => candidate.part === '4C').map((candidate) => candidate.name)).toEqual([
+      'TestSnapshot4C',
+      'TestSnapshotRPC4C',
+      'TestSnapshotSize4C',
+      'TestSpeed4C',
+      'TestSnapshotRecover4C',
+      'TestSnapshotRecoverManyClients4C',
+      'TestSnapshotUnreliable4C',
+      'TestSnapshotUnreliableRecover4C',
+      'TestSnapshotUnreliableRecoverConcurrentPartition4C',
+      'TestSnapshotUnreliableRecoverConcurrentPartitionLinearizable4C',
+    ]);
+  });
+
+  it('4B and 4C without KVServer and Clerk fail at once, naming what is missing', async () => {
+    const { outcome } = await runTest(kvraftLab, test('TestBasic4B'), kvraftLab.implementationFrom({ Raft, RSM }), 1);
+    expect(outcome.kind).toBe('crash');
+    expect(outcome.failure).toMatch(/parts 4B and 4C need KVServer and Clerk/);
   });
 
   it('implementationFrom: names the missing export (the Raft first) and what is expected', () => {

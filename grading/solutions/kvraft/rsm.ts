@@ -18,11 +18,22 @@ import type { ApplyMessage, RaftNode, RSMConfig, RSMNode, SubmitResult } from '.
  */
 const leadershipCheckMs = 50;
 
-/** What goes into the Raft log: the request, tagged so the replica that started it recognises it. */
-interface Op {
-  /** `me.incarnation.counter`: unique across replicas and restarts, so a replayed entry is never mistaken for a new one. */
-  readonly id: string;
-  readonly request: unknown;
+/**
+ * What goes into the Raft log: the request, tagged so the replica that started it recognises
+ * it, as one JSON string `[id, request]`. The id is `me.incarnation.counter`: unique across
+ * replicas and restarts, so a replayed entry is never mistaken for a new one. A string, because
+ * Raft saves its whole log on every change: the codec copies a string in one step, where a
+ * nested object costs a walk over every field of every entry (5x the wall time of the tests).
+ */
+type Op = string;
+
+function encodeOp(id: string, request: unknown): Op {
+  return JSON.stringify([id, request]);
+}
+
+function decodeOp(op: Op): { readonly id: string; readonly request: unknown } {
+  const [id, request] = JSON.parse(op) as [string, unknown];
+  return { id, request };
 }
 
 /** A submitted request waiting for its log index to be applied. */
@@ -69,12 +80,12 @@ export class RSM implements RSMNode {
 
   submit(request: unknown): Promise<SubmitResult> {
     // BEGIN SOLUTION
-    const op: Op = { id: `${this.config.me}.${this.ctx.incarnation}.${this.nextId++}`, request };
-    const { index, term, isLeader } = this.rf.start(op);
+    const id = `${this.config.me}.${this.ctx.incarnation}.${this.nextId++}`;
+    const { index, term, isLeader } = this.rf.start(encodeOp(id, request));
     if (!isLeader) return Promise.resolve(wrongLeader);
     // An older request at this index was started in an earlier term and lost its place.
     this.pending.get(index)?.resolve(wrongLeader);
-    return new Promise((resolve) => this.pending.set(index, { id: op.id, term, resolve }));
+    return new Promise((resolve) => this.pending.set(index, { id, term, resolve }));
     // END SOLUTION
     return Promise.resolve(wrongLeader);
   }
@@ -88,7 +99,7 @@ export class RSM implements RSMNode {
     }
     if (message.index <= this.lastApplied) return; // already in the state (a snapshot covered it)
     this.lastApplied = message.index;
-    const op = message.command as Op;
+    const op = decodeOp(message.command as Op);
     const value = this.config.stateMachine.doOp(op.request);
     const waiting = this.pending.get(message.index);
     if (waiting !== undefined) {
