@@ -19,6 +19,7 @@ export const commandLoaders: Readonly<Record<string, () => Promise<Command>>> = 
   cluster: async () => (await import('./cluster.js')).clusterCommand(),
   diff: async () => (await import('./diff.js')).diffCommand(),
   shrink: async () => (await import('./shrink.js')).shrinkCommand(),
+  explore: async () => (await import('./explore.js')).exploreCommand(),
 };
 
 /** The commands to register for `argv` (after `node distlab`): the one named, else every one (help, typos). */
