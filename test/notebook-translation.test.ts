@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseNotebookSource, translatedCells } from '../src/notebook/build';
+import { renderLibraries } from '../src/plot/render';
 
 const root = path.resolve(__dirname, '..');
 
@@ -58,5 +59,33 @@ describe('withLabels', () => {
     expect(text).toContain('虚拟时间（毫秒）');
     expect(text).not.toContain('"virtual time (ms)"');
     expect(JSON.stringify(withLabels(spec, {}))).toEqual(JSON.stringify(spec));
+  });
+
+  it('Translations: withLabels translates the legend entries the built-in charts write, whole or by prefix, and keeps data values', async () => {
+    const { nodeTimelineSpec, speedupSpec, renderSvg, withLabels, chartLabelsZh } = await import('distlab/plot');
+    const { World } = await import('distlab');
+    const speedup = withLabels(speedupSpec([{ workers: 1, speedup: 1 }, { workers: 2, speedup: 1.8 }]), chartLabelsZh);
+    const speedupSvg = await renderSvg(speedup);
+    expect(speedupSvg).toContain('理想（线性，虚线）');
+    expect(speedupSvg).toContain('实测');
+    expect(speedupSvg).not.toContain('>ideal (linear, dashed)<'); // the aria-label still lists the data values
+    expect(JSON.stringify(speedup)).toContain('"series":"measured"');
+    const world = new World({ seed: 1, reporter: null });
+    for (const id of ['a', 'b']) world.addNode(id, (ctx) => { ctx.role('leader', 1); return {}; });
+    await world.runFor(10);
+    world.network.partition([['a'], ['b']]);
+    await world.runFor(10);
+    const timelineSvg = await renderSvg(withLabels(nodeTimelineSpec(world.trace.events, { fromMs: 0, toMs: 20 }), chartLabelsZh));
+    expect(timelineSvg).toContain('分区：a');
+    expect(timelineSvg).not.toContain('>partition: a<');
+    expect(timelineSvg).toContain('>leader<');
+  });
+
+  it('Translations: the SVG layout measures a Chinese character as 1 em (else a legend entry runs into the next), Latin text as before', () => {
+    const vega = renderLibraries().vega as unknown as { textMetrics: { width: (item: object, text: string) => number } };
+    expect(vega.textMetrics.width({ fontSize: 10 }, '工作节点崩溃')).toBe(60);
+    expect(vega.textMetrics.width({ fontSize: 10 }, '分区：a b')).toBe(30 + 24);
+    expect(vega.textMetrics.width({ fontSize: 10 }, 'worker crash')).toBe(96);
+    expect(vega.textMetrics.width({ fontSize: 10, limit: 40 }, '工作节点崩溃')).toBe(40);
   });
 });

@@ -24,12 +24,39 @@ export interface RenderLibraries {
 let libraries: RenderLibraries | undefined;
 
 export function renderLibraries(): RenderLibraries {
-  libraries ??= { vega: require('vega') as typeof import('vega'), vl: require('vega-lite') as typeof import('vega-lite') };
+  if (libraries === undefined) {
+    const vega = require('vega') as typeof import('vega');
+    measureWideCharacters(vega);
+    libraries = { vega, vl: require('vega-lite') as typeof import('vega-lite') };
+  }
   return libraries;
 }
 
 /** A Vega-Lite v5 top-level spec, as every plot function in distlab returns it. */
 export type VegaLiteSpec = TopLevelSpec;
+
+/** Vega's text measuring hook (untyped in vega-typings). */
+type TextWidth = (item: { fontSize?: number | string; limit?: number }, text: unknown) => number;
+/** Characters a full em wide: CJK ideographs and punctuation, kana, hangul, full-width forms. */
+const wideCharacters = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/g;
+
+/**
+ * Without a canvas (here) Vega lays text out by an estimate of 0.8 em a character, but a
+ * Chinese character is a full em: Chinese legend entries ran into the next entry. This installs
+ * Vega's estimate with wide characters counted as 1 em (Latin text measures as before; a label
+ * cut at its limit counts as the limit). `textMetrics.width` is Vega's hook for it (vl-convert
+ * sets it too); Vega's own estimate cannot be wrapped, since it calls back into this hook.
+ */
+function measureWideCharacters(vega: typeof import('vega')): void {
+  const textMetrics = (vega as unknown as { textMetrics: { width: TextWidth } }).textMetrics;
+  textMetrics.width = (item, text) => {
+    const line = text === null || text === undefined ? '' : String(text).trim();
+    const wide = line.match(wideCharacters)?.length ?? 0;
+    const fontSize = item.fontSize === undefined || item.fontSize === null ? 11 : Number(item.fontSize) || 0;
+    const width = Math.floor((0.8 * (line.length - wide) + wide) * fontSize);
+    return item.limit !== undefined && item.limit > 0 ? Math.min(width, item.limit) : width;
+  };
+}
 
 /**
  * Renders a Vega-Lite spec to an SVG document string, without a browser.
