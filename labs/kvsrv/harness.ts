@@ -7,9 +7,9 @@
  * Go tests' goroutines are concurrent async functions here. Every failure is a TestFailure: one
  * sentence naming the client, the operation and the virtual time.
  */
-import type { NodeContext } from 'distlab';
+import type { NodeContext, World } from 'distlab';
 import { formatSeconds } from 'distlab/check';
-import { messageOf, runTester, Tester, TestFailure, type LabTest, type TestContext } from 'distlab/testing';
+import { messageOf, runTester, Tester, TestFailure, type FailureKind, type LabTest, type TestContext } from 'distlab/testing';
 import type { GetReply, KVClerk, KVLock, KvsrvImplementation, PutErr } from './types';
 
 /** The course's per-test limit (120 s), in virtual ms. */
@@ -85,6 +85,36 @@ export function seconds(ms: number): string {
   return formatSeconds(ms, 3);
 }
 
+/** What recording a clerk's calls needs of a tester (kvsrv's, and the labs that reuse lab 2's Clerk contract). */
+export interface ClerkRecorder {
+  readonly world: World;
+  guard<T>(client: string, what: string, body: () => Promise<T>): Promise<T>;
+  fail(kind: FailureKind, message: string): never;
+}
+
+/** A Clerk's Get, recorded as a client operation (the kv-versioned model's input and output) and checked for shape. */
+export async function recordedGet(tester: ClerkRecorder, client: string, key: string, get: () => Promise<GetReply>): Promise<GetReply> {
+  const operation = tester.world.invoke(client, { kind: 'get', key } satisfies KvInput);
+  const reply = await tester.guard(client, `Clerk.get(${shown(key)})`, get);
+  if (reply === null || typeof reply !== 'object' || typeof reply.value !== 'string' || !Number.isInteger(reply.version) || (reply.err !== 'OK' && reply.err !== 'ErrNoKey')) {
+    tester.fail('crash', `Clerk.get(${shown(key)}) on client ${client} returned ${JSON.stringify(reply)}; it must return { value: string, version: number, err: 'OK' | 'ErrNoKey' }`);
+  }
+  operation.complete({ value: reply.value, version: reply.version, err: reply.err });
+  return reply;
+}
+
+/** A Clerk's Put, recorded as a client operation and checked to return one of lab 2's answers. */
+export async function recordedPut(tester: ClerkRecorder, client: string, args: { readonly key: string; readonly value: string; readonly version: number }, put: () => Promise<string>): Promise<PutErr> {
+  const { key, value, version } = args;
+  const operation = tester.world.invoke(client, { kind: 'put', key, value, version } satisfies KvInput);
+  const err = await tester.guard(client, `Clerk.put(${shown(key)}, ${shown(value)}, ${version})`, put);
+  if (!putErrs.includes(err)) {
+    tester.fail('crash', `Clerk.put(${shown(key)}, …, ${version}) on client ${client} returned ${JSON.stringify(err)}; it must return 'OK', 'ErrNoKey', 'ErrVersion' or 'ErrMaybe'`);
+  }
+  operation.complete(err);
+  return err as PutErr;
+}
+
 /**
  * The tester's handle on one client node: Get and Put through the student's Clerk, recorded
  * in the trace and checked for shape; `lock(name)` builds the student's Lock on this client.
@@ -101,24 +131,12 @@ export class KvClient {
     return node;
   }
 
-  async get(key: string): Promise<GetReply> {
-    const operation = this.tester.world.invoke(this.id, { kind: 'get', key } satisfies KvInput);
-    const reply = await this.tester.guard(this.id, `Clerk.get(${shown(key)})`, () => this.node().clerk.get(key));
-    if (reply === null || typeof reply !== 'object' || typeof reply.value !== 'string' || !Number.isInteger(reply.version) || (reply.err !== 'OK' && reply.err !== 'ErrNoKey')) {
-      this.tester.fail('crash', `Clerk.get(${shown(key)}) on client ${this.id} returned ${JSON.stringify(reply)}; it must return { value: string, version: number, err: 'OK' | 'ErrNoKey' }`);
-    }
-    operation.complete({ value: reply.value, version: reply.version, err: reply.err });
-    return reply;
+  get(key: string): Promise<GetReply> {
+    return recordedGet(this.tester, this.id, key, () => this.node().clerk.get(key));
   }
 
-  async put(key: string, value: string, version: number): Promise<PutErr> {
-    const operation = this.tester.world.invoke(this.id, { kind: 'put', key, value, version } satisfies KvInput);
-    const err = await this.tester.guard(this.id, `Clerk.put(${shown(key)}, ${shown(value)}, ${version})`, () => this.node().clerk.put(key, value, version));
-    if (!putErrs.includes(err)) {
-      this.tester.fail('crash', `Clerk.put(${shown(key)}, …, ${version}) on client ${this.id} returned ${JSON.stringify(err)}; it must return 'OK', 'ErrNoKey', 'ErrVersion' or 'ErrMaybe'`);
-    }
-    operation.complete(err);
-    return err;
+  put(key: string, value: string, version: number): Promise<PutErr> {
+    return recordedPut(this.tester, this.id, { key, value, version }, () => this.node().clerk.put(key, value, version));
   }
 
   /** The student's Lock on lock key `name`, built on this client's clerk; acquire/release are recorded. */

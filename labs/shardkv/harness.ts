@@ -7,7 +7,8 @@
  * (balanced, fewest moves) before they are handed to a controller.
  */
 import type { NodeContext } from 'distlab';
-import { formatSeconds } from 'distlab/check';
+import { recordedGet, recordedPut, seconds, shown } from '../kvsrv/harness';
+import type { GetReply as KvGetReply } from '../kvsrv/types';
 import { messageOf, runTester, Tester, TestFailure, type LabTest, type TestContext } from 'distlab/testing';
 import { checkConfig, configGids, configShapeError, describeConfig, fewestMoves, movedShards } from './config-check';
 import { oneGroupPerShard } from './ownership';
@@ -36,19 +37,7 @@ export function shardkvWorld(options: { readonly unreliable: boolean }): Shardkv
   return { network: { reliable: !options.unreliable, latency: shardkvLatency }, eventsMax: shardkvEventsMax, traceEventsKeptMax: 400_000, traceTimers: false };
 }
 
-/** Value text in messages, short. */
-export function shown(value: string): string {
-  return value.length > 24 ? `${JSON.stringify(value.slice(0, 16))}…(${value.length} chars)` : JSON.stringify(value);
-}
-
-export function seconds(ms: number): string {
-  return formatSeconds(ms, 3);
-}
-
-/** A Get or Put input as it goes into the history (lab 2's kv-versioned model). */
-type KvInput = { readonly kind: 'get'; readonly key: string } | { readonly kind: 'put'; readonly key: string; readonly value: string; readonly version: number };
-
-const putErrs: readonly string[] = ['OK', 'ErrNoKey', 'ErrVersion', 'ErrMaybe'];
+export { seconds, shown };
 
 /** A clerk on its own client node, with its own controller for queries (Go: ts.MakeClerk). */
 export class ShardClient {
@@ -63,22 +52,13 @@ export class ShardClient {
     return node.clerk;
   }
 
-  async get(key: string): Promise<GetReply> {
-    const operation = this.tester.world.invoke(this.id, { kind: 'get', key } satisfies KvInput);
-    const reply = await this.tester.guard(this.id, `Clerk.get(${shown(key)})`, () => this.clerk().get(key));
-    if (reply === null || typeof reply !== 'object' || typeof reply.value !== 'string' || !Number.isInteger(reply.version) || (reply.err !== 'OK' && reply.err !== 'ErrNoKey')) {
-      this.tester.fail('crash', `Clerk.get(${shown(key)}) on client ${this.id} returned ${JSON.stringify(reply)}; it must return { value: string, version: number, err: 'OK' | 'ErrNoKey' }`);
-    }
-    operation.complete({ value: reply.value, version: reply.version, err: reply.err });
-    return reply;
+  get(key: string): Promise<GetReply> {
+    // The reply's err is checked at run time to be OK or ErrNoKey (lab 2's Get).
+    return recordedGet(this.tester, this.id, key, () => this.clerk().get(key) as Promise<KvGetReply>) as Promise<GetReply>;
   }
 
-  async put(key: string, value: string, version: number): Promise<Err> {
-    const operation = this.tester.world.invoke(this.id, { kind: 'put', key, value, version } satisfies KvInput);
-    const err = await this.tester.guard(this.id, `Clerk.put(${shown(key)}, ${shown(value)}, ${version})`, () => this.clerk().put(key, value, version));
-    if (!putErrs.includes(err)) this.tester.fail('crash', `Clerk.put(${shown(key)}, …, ${version}) on client ${this.id} returned ${JSON.stringify(err)}; it must return 'OK', 'ErrNoKey', 'ErrVersion' or 'ErrMaybe'`);
-    operation.complete(err);
-    return err;
+  put(key: string, value: string, version: number): Promise<Err> {
+    return recordedPut(this.tester, this.id, { key, value, version }, () => this.clerk().put(key, value, version));
   }
 }
 
