@@ -1,5 +1,6 @@
 import { UsageError } from './errors';
-import { defaultNetworkSettings, labrpc, parseNetworkChanges, type Latency, type NetworkOptions, type NetworkSettings } from './network-options';
+import { labrpc, type Latency, type NetworkOptions, type NetworkSettings } from './network-options';
+import { defaultNetworkSettings, parseNetworkChanges } from './network-schema';
 import type { Random } from './random';
 
 export { labrpc } from './network-options';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { UsageError } from './errors';
 import { limits } from './limits';
-import { networkChangesSchema, type NetworkOptions } from './network-options';
+import type { NetworkOptions } from './network-options';
+import { networkChangesSchema } from './network-schema';
 import type { ClockSettings } from './local-clock';
 
 /** What happens when a node's code throws. */
