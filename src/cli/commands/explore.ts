@@ -12,9 +12,9 @@ import * as path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { displayPath } from '../../testing/load-impl';
-import { runTest } from '../../testing/run-test';
 import { withExitGuard } from '../../testing/module-graph';
-import { applySchedule, describeAction, exploreSchedules, type Schedule } from '../../debug/explore';
+import { describeAction, exploreSchedules, type Schedule } from '../../debug/explore';
+import { runScheduled } from '../../debug/lab-runs';
 import { isBadInput, loadRun, type LoadedRun } from './diff';
 import { writeReplayFiles } from './replay';
 import { processOutput, testExitCodes, type CommandOutput } from './test';
@@ -124,8 +124,8 @@ export async function runExploreCommand(labName: string | undefined, name: strin
 }
 
 /** The test on the schedule's seed with its network actions scheduled on the world. */
-export async function runSchedule(run: LoadedRun, schedule: Schedule): Promise<Awaited<ReturnType<typeof runTest>>> {
-  return withExitGuard(() => runTest(run.lab, run.test, run.impls[0].impl, schedule.seed, { onWorld: (world) => applySchedule(world, schedule) }));
+export function runSchedule(run: LoadedRun, schedule: Schedule): ReturnType<typeof runScheduled> {
+  return withExitGuard(() => runScheduled(run.lab, run.test, run.impls[0].impl, schedule));
 }
 
 async function replaySchedule(file: string, options: ExploreCommandOptions, output: CommandOutput): Promise<number> {

@@ -11,10 +11,9 @@ import * as path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { displayPath } from '../../testing/load-impl';
-import { runTest } from '../../testing/run-test';
 import { withExitGuard } from '../../testing/module-graph';
-import { maskFaults } from '../../debug/fault-mask';
-import { shrinkFaults, shrinkSummary, type ShrinkRun } from '../../debug/shrink';
+import { runMasked } from '../../debug/lab-runs';
+import { shrinkFaults, shrinkSummary } from '../../debug/shrink';
 import { isBadInput, loadRun, type LoadedRun } from './diff';
 import { writeReplayFiles } from './replay';
 import { processOutput, testExitCodes, type CommandOutput } from './test';
@@ -122,16 +121,8 @@ export async function runShrinkCommand(labName: string | undefined, name: string
 }
 
 /** One deterministic run of the test applying only the fault actions numbered in `keep` (null: all). */
-export async function replayMasked(run: LoadedRun, seed: number, keep: ReadonlySet<number> | null): Promise<ShrinkRun & { world: Awaited<ReturnType<typeof runTest>>['world']; failure: Awaited<ReturnType<typeof runTest>>['failure'] }> {
-  let records: ShrinkRun['faults'] = [];
-  const result = await withExitGuard(() =>
-    runTest(run.lab, run.test, run.impls[0].impl, seed, {
-      onWorld: (world) => {
-        records = maskFaults(world, (ordinal) => keep === null || keep.has(ordinal)).records;
-      },
-    }),
-  );
-  return { outcome: result.outcome, faults: records, world: result.world, failure: result.failure };
+export function replayMasked(run: LoadedRun, seed: number, keep: ReadonlySet<number> | null): ReturnType<typeof runMasked> {
+  return withExitGuard(() => runMasked(run.lab, run.test, run.impls[0].impl, seed, keep));
 }
 
 async function writeShrinkFiles(dir: string, run: LoadedRun, scenario: ShrunkScenario): Promise<string[]> {
