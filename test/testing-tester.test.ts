@@ -20,6 +20,16 @@ async function outcomeOf(body: Body, virtualMsMax?: number) {
   return (await runTest(lab, test, null, 1)).outcome;
 }
 
+/** Servers a and b both become leader in term 2, at 100 and 200 ms: election safety breaks at 200 ms. */
+const twoLeadersInOneTerm: Body = async (h) => {
+  const watcher = h.watch<RaftObservation>([electionSafety]);
+  await h.sleep(100);
+  watcher.observe({ kind: 'role', node: 'a', role: 'leader', term: 2, atMs: h.now() });
+  await h.sleep(100);
+  watcher.observe({ kind: 'role', node: 'b', role: 'leader', term: 2, atMs: h.now() });
+  await h.sleep(1_000);
+};
+
 describe('Tester: the first failure ends the test', () => {
   test('a body that returns passes, after the virtual time it slept', async () => {
     const outcome = await outcomeOf(async (h) => h.sleep(1_500));
@@ -47,27 +57,13 @@ describe('Tester: the first failure ends the test', () => {
   });
 
   test('a watched invariant that breaks fails the test as safety, naming the invariant', async () => {
-    const outcome = await outcomeOf(async (h) => {
-      const watcher = h.watch<RaftObservation>([electionSafety]);
-      await h.sleep(100);
-      watcher.observe({ kind: 'role', node: 'a', role: 'leader', term: 2, atMs: h.now() });
-      await h.sleep(100);
-      watcher.observe({ kind: 'role', node: 'b', role: 'leader', term: 2, atMs: h.now() });
-      await h.sleep(1_000);
-    });
+    const outcome = await outcomeOf(twoLeadersInOneTerm);
     expect(outcome).toMatchObject({ passed: false, kind: 'safety', failureAtMs: 200 });
     expect(outcome.failure).toBe('at most one leader per term (election safety) violated: servers a and b were both leader in term 2 (server b became leader at 0.200s)');
   });
 
   test('a violated invariant is marked on the plots: a red line at its time and a marker on each node it names', async () => {
-    const { lab, test: labTest } = labOf(async (h) => {
-      const watcher = h.watch<RaftObservation>([electionSafety]);
-      await h.sleep(100);
-      watcher.observe({ kind: 'role', node: 'a', role: 'leader', term: 2, atMs: h.now() });
-      await h.sleep(100);
-      watcher.observe({ kind: 'role', node: 'b', role: 'leader', term: 2, atMs: h.now() });
-      await h.sleep(1_000);
-    });
+    const { lab, test: labTest } = labOf(twoLeadersInOneTerm);
     const { failure } = await runTest(lab, labTest, null, 1);
     expect([...(failure?.nodes ?? [])].sort()).toEqual(['a', 'b']);
     const marks = failureMarks(failure);
