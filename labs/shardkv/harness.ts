@@ -101,7 +101,7 @@ export class ShardkvTester extends Tester<ShardkvImplementation> {
   /** Groups started so far (gid -> server node ids). */
   readonly groups = new Map<number, readonly string[]>();
   /** Calls into student code that have not returned yet: what and since when. */
-  readonly pending = new Map<number, { readonly what: string; readonly sinceMs: number }>();
+  readonly pending = new Map<number, { readonly node: string; readonly what: string; readonly sinceMs: number }>();
   private calls = 0;
   private clients = 0;
   private ctrlers = 0;
@@ -253,7 +253,7 @@ export class ShardkvTester extends Tester<ShardkvImplementation> {
   /** Awaits a call into student code; a throw becomes a failure naming the node and the call. */
   async guard<T>(node: string, what: string, body: () => Promise<T>): Promise<T> {
     const slot = this.calls++;
-    this.pending.set(slot, { what: `${what} on ${node}`, sinceMs: this.now() });
+    this.pending.set(slot, { node, what: `${what} on ${node}`, sinceMs: this.now() });
     try {
       return await body();
     } catch (error) {
@@ -278,7 +278,9 @@ export class ShardkvTester extends Tester<ShardkvImplementation> {
   }
 
   override waitingDetail(): string {
-    const waiting = [...this.pending.values()].map((call) => `${call.what} has not returned since ${seconds(call.sinceMs)}`);
+    // A controller the test cut off or crashed on purpose waits forever; it is not the news.
+    const live = [...this.pending.values()].filter((call) => this.world.isUp(call.node) && this.world.network.isConnected(call.node));
+    const waiting = live.map((call) => `${call.what} has not returned since ${seconds(call.sinceMs)}`);
     if (waiting.length === 0) return '';
     return `: ${waiting.slice(0, 3).join('; ')}${waiting.length > 3 ? ` (and ${waiting.length - 3} more)` : ''}`;
   }

@@ -48,7 +48,18 @@ export function shardkvImplementationFrom(exports: Readonly<Record<string, unkno
   for (const name of functions) {
     if (typeof exports[name] !== 'function') throw new ImplementationError(`the shardkv lab needs a function export named ${name} (the configuration functions makeShardConfig(), joinBalance(config, groups), leaveBalance(config, gids)); the module exports ${found}`);
   }
-  return exports as unknown as ShardkvImplementation;
+  const pick = <T>(name: string) => exports[name] as T;
+  return {
+    Raft: pick('Raft'),
+    RSM: pick('RSM'),
+    KVServer: pick('KVServer'),
+    ShardServer: pick('ShardServer'),
+    ShardCtrler: pick('ShardCtrler'),
+    Clerk: pick('Clerk'),
+    makeShardConfig: pick('makeShardConfig'),
+    joinBalance: pick('joinBalance'),
+    leaveBalance: pick('leaveBalance'),
+  };
 }
 
 export const shardkvLab: Lab<ShardkvImplementation> = {
