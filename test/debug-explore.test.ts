@@ -88,3 +88,10 @@ function collector(): CommandOutput & { out: string; err: string } {
   sink.stderr = (text) => void (sink.err += text);
   return sink;
 }
+
+describe('abstract states of client operations', () => {
+  test("a kvsrv clerk's answers, with the drop bucket", () => {
+    const ret = (seq: number, output: unknown, known = true): TraceEvent => ({ type: 'client.return', atMs: seq, seq, client: 'c0', op: seq, output, known }) as TraceEvent;
+    expect(abstractStates([ret(0, { err: 'OK' }), ret(1, 'ErrMaybe'), ret(2, undefined, false)], ['server', 'c0'])).toEqual(['return OK d0', 'return ErrMaybe d0', 'gave up d0']);
+  });
+});

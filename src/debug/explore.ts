@@ -179,7 +179,9 @@ export function describeAction(action: ExploreAction): string {
 
 /**
  * The abstract states a run passed through: after each `node.role` event, every explored
- * node's role and term minus the lowest term, and the number of drops so far (0, 1-9, 10+).
+ * node's role and term minus the lowest term, and the number of drops so far (0, 1-9, 10+);
+ * after each `client.return` (kvsrv's clerks), the outcome the client saw (its `err`, or that it
+ * gave up) with the same drop bucket.
  */
 export function abstractStates(events: readonly TraceEvent[], nodes: readonly string[]): string[] {
   const roles = new Map<string, { role: string; term: number }>(nodes.map((node) => [node, { role: 'follower', term: 0 }]));
@@ -187,6 +189,7 @@ export function abstractStates(events: readonly TraceEvent[], nodes: readonly st
   let drops = 0;
   for (const event of events) {
     if (event.type === 'net.drop') drops++;
+    if (event.type === 'client.return') states.push(`${event.known ? `return ${outcomeOf(event.output)}` : 'gave up'} d${drops === 0 ? 0 : drops < 10 ? 1 : 2}`);
     if (event.type !== 'node.role' || !roles.has(event.node)) continue;
     roles.set(event.node, { role: event.role, term: event.term });
     const lowest = Math.min(...[...roles.values()].map((entry) => entry.term));
@@ -194,4 +197,10 @@ export function abstractStates(events: readonly TraceEvent[], nodes: readonly st
     states.push(`${nodes.map((node) => { const entry = roles.get(node) as { role: string; term: number }; return `${entry.role[0]}${entry.term - lowest}`; }).join(' ')} d${dropBucket}`);
   }
   return states;
+}
+
+/** What kind of answer a client got: the `err` of an object output, else the output's type. */
+function outcomeOf(output: unknown): string {
+  if (typeof output === 'object' && output !== null && 'err' in output) return String((output as { err: unknown }).err);
+  return typeof output === 'string' && output.startsWith('Err') ? output : typeof output;
 }
