@@ -24,7 +24,7 @@ export interface KernelSetup {
   readonly binDir: string;
   /** The kernel spec name to ask for. */
   readonly kernelName: 'tslab';
-  /** True when this call ran `tslab install`; false when the spec was already in place. */
+  /** True when this call wrote the kernel spec; false when it was already in place. */
   readonly installed: boolean;
 }
 
