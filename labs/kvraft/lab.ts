@@ -16,6 +16,7 @@
  * ```
  */
 import { ImplementationError, type Lab } from 'distlab/testing';
+import { kvraftPlots } from './plots';
 import { kvTests4B, kvTests4C } from './tests/kv';
 import { rsmSnapshotTests, rsmTests } from './tests/rsm';
 import type { ClerkClass, KvraftImplementation, KVServerClass, RaftClass, RSMClass } from './types';
@@ -68,4 +69,5 @@ export const kvraftLab: Lab<KvraftImplementation> = {
   parts: ['4A', '4B', '4C'],
   tests: [...rsmTests, ...kvTests4B, ...rsmSnapshotTests, ...kvTests4C],
   implementationFrom: kvraftImplementationFrom,
+  plots: kvraftPlots,
 };

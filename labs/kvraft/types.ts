@@ -18,10 +18,48 @@
  * const reply = await rsm.submit({ type: 'inc' });       // { err: 'OK', value: 1 } or { err: 'ErrWrongLeader' }
  * ```
  */
+import type { Observable } from 'rxjs';
 import type { NodeContext } from 'distlab';
-import type { RaftClass, RaftNode } from '../raft/types';
 
-export type { ApplyMessage, RaftClass, RaftConfig, RaftNode, RaftStatus, StartResult } from '../raft/types';
+// ----- lab 3's Raft, as lab 4 uses it ----------------------------------------------------------
+// The same shapes as labs/raft/types.ts, restated so that a lab-4 submission compiles on its own
+// (the grader stages it in one folder, without labs/raft). TypeScript compares them by
+// structure, so your lab-3 Raft fits both.
+
+/** What a Raft peer knows at construction: every peer's node id and its own position. */
+export interface RaftConfig {
+  readonly peers: readonly string[];
+  readonly me: number;
+}
+
+/** What `start(command)` returns. */
+export interface StartResult {
+  readonly index: number;
+  readonly term: number;
+  readonly isLeader: boolean;
+}
+
+/** What `getState()` returns. */
+export interface RaftStatus {
+  readonly term: number;
+  readonly isLeader: boolean;
+}
+
+/** What a peer delivers on `apply$`, in log order: committed commands, and snapshots from the leader. */
+export type ApplyMessage =
+  | { readonly type: 'command'; readonly index: number; readonly command: unknown }
+  | { readonly type: 'snapshot'; readonly index: number; readonly term: number; readonly snapshot: unknown };
+
+/** A Raft peer as lab 4 uses it (lab 3's interface). */
+export interface RaftNode {
+  start(command: unknown): StartResult;
+  getState(): RaftStatus;
+  snapshot(index: number, snapshot: unknown): void;
+  readonly apply$: Observable<ApplyMessage>;
+}
+
+/** The Raft class: `new Raft(ctx, { peers, me })`. */
+export type RaftClass = new (ctx: NodeContext, config: RaftConfig) => RaftNode;
 
 // ----- 4A: the replicated state machine ------------------------------------------------------
 

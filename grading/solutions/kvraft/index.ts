@@ -3,5 +3,4 @@
  * over the reference Raft (grading/solutions/raft). Instructor material: never in the handout.
  */
 export { Raft } from '../raft/raft';
-export { RSM } from './rsm';
-export { KVServer, Clerk } from './kvserver';
+export { RSM, KVServer, Clerk } from './kvraft';

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { runTest } from 'distlab/testing';
 import { kvraftLab } from '../../../labs/kvraft/lab';
 import { Raft } from '../raft/raft';
-import { RSM } from './rsm';
+import { RSM } from './kvraft';
 import * as reference from './index';
+import * as skeleton from '../../../labs/kvraft/kvraft';
 
 function test(name: string) {
   const found = kvraftLab.tests.find((candidate) => candidate.name === name);
@@ -84,5 +85,17 @@ describe('kvraft lab: determinism', () => {
     const other = await runTest(kvraftLab, test('TestLeaderPartition4A'), impl, 4);
     expect(second.outcome.traceHash).toBe(first.outcome.traceHash);
     expect(other.outcome.traceHash).not.toBe(first.outcome.traceHash);
+  });
+});
+
+describe('kvraft lab: the skeleton (over the reference Raft) fails cleanly, saying where to look', () => {
+  it('TestBasic4A: no Inc is ever answered; the leader exists, so the RSM is the suspect', async () => {
+    const { outcome } = await runTest(kvraftLab, test('TestBasic4A'), kvraftLab.implementationFrom({ ...skeleton, Raft }), 1);
+    expect(outcome.kind).toBe('liveness');
+    expect(outcome.failure).toMatch(/no server answered OK to an Inc within 10 s \(server \d says it leads: does its RSM answer once the request is applied\?\)/);
+  });
+
+  it('the skeleton loads its Raft from lab 3 with lab3Raft, lazily', () => {
+    expect((skeleton.Raft as unknown as { lab3Source: string }).lab3Source).toBe('../raft/raft.ts');
   });
 });
