@@ -199,22 +199,22 @@ export class KVServer implements KVServerNode, StateMachine {
 
   constructor(ctx: NodeContext, config: KVServerConfig) {
     this.replicated = new RSM(ctx, { peers: config.peers, me: config.me, maxRaftState: config.maxRaftState, stateMachine: this, Raft: config.Raft });
-    ctx.serve(rpcNames.get, (args: GetArgs) => this.get(args));
-    ctx.serve(rpcNames.put, (args: PutArgs) => this.put(args));
+    ctx.serve(rpcNames.get, (args: GetArgs) => this.handleGet(args));
+    ctx.serve(rpcNames.put, (args: PutArgs) => this.handlePut(args));
   }
 
   rsm(): RSMNode {
     return this.replicated;
   }
 
-  private async get(args: GetArgs): Promise<GetRpcReply> {
+  private async handleGet(args: GetArgs): Promise<GetRpcReply> {
     // BEGIN SOLUTION
     return (await this.submit({ kind: 'get', key: args.key })) as GetRpcReply;
     // END SOLUTION
     return { err: 'ErrWrongLeader' };
   }
 
-  private async put(args: PutArgs): Promise<PutRpcReply> {
+  private async handlePut(args: PutArgs): Promise<PutRpcReply> {
     // BEGIN SOLUTION
     return (await this.submit({ kind: 'put', key: args.key, value: args.value, version: args.version })) as PutRpcReply;
     // END SOLUTION
