@@ -10,33 +10,22 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { firstDivergence, describeDivergence } from '../src/debug/diff';
 import { diffSpec } from '../src/debug/diff-plot';
 import { loadRun, runDiffCommand } from '../src/cli/commands/diff';
-import type { CommandOutput } from '../src/cli/commands/test';
 import { runTest } from '../src/testing/run-test';
 import type { TraceEvent } from '../src/runtime/trace-event';
-import { writeMutant } from '../grading/mutants/mutant';
-import { raftMutants } from '../grading/mutants/raft/mutants';
+import { collector, raftSubmission } from './debug-support';
 
-const root = path.join(__dirname, '..');
 let folder = '';
 let reference = '';
 let frequent = '';
 
 beforeAll(() => {
   folder = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-diff-'));
-  reference = writeMutant(path.join(folder, 'reference'), 'raft', null, root);
-  const mutant = raftMutants.find((candidate) => candidate.name === 'heartbeats-too-frequent');
-  if (mutant === undefined) throw new Error('the heartbeats-too-frequent mutant is gone from grading/mutants/raft');
-  frequent = writeMutant(path.join(folder, 'frequent'), 'raft', mutant, root);
+  reference = raftSubmission(folder, null);
+  frequent = raftSubmission(folder, 'heartbeats-too-frequent');
 });
 
 afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
 
-function collector(): CommandOutput & { out: string; err: string } {
-  const sink = { out: '', err: '', color: false } as CommandOutput & { out: string; err: string };
-  sink.stdout = (text) => void (sink.out += text);
-  sink.stderr = (text) => void (sink.err += text);
-  return sink;
-}
 
 describe('firstDivergence', () => {
   const event = (seq: number, node: string, fireAtMs: number): TraceEvent => ({ type: 'timer.set', atMs: 10 * seq, seq, node, timer: seq, fireAtMs }) as TraceEvent;

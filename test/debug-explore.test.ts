@@ -11,12 +11,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { abstractStates, exploreSchedules, type ExploreBounds } from '../src/debug/explore';
 import { loadRun, type LoadedRun } from '../src/cli/commands/diff';
 import { runExploreCommand, runSchedule } from '../src/cli/commands/explore';
-import type { CommandOutput } from '../src/cli/commands/test';
 import type { TraceEvent } from '../src/runtime/trace-event';
-import { writeMutant } from '../grading/mutants/mutant';
-import { raftMutants } from '../grading/mutants/raft/mutants';
+import { collector, raftSubmission } from './debug-support';
 
-const root = path.join(__dirname, '..');
 /** The stated bound: 40 runs of at most 8 network actions, seeds 1..5, exploration seed 1. */
 const bounds: ExploreBounds = { nodes: ['0', '1', '2'], runsMax: 40, depth: 8, stepMs: 100, seedsMax: 5, seed: 1 };
 let folder = '';
@@ -26,10 +23,8 @@ let reference: LoadedRun;
 
 beforeAll(async () => {
   folder = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-explore-'));
-  const edits = raftMutants.find((candidate) => candidate.name === 'vote-without-up-to-date-check');
-  if (edits === undefined) throw new Error('the vote-without-up-to-date-check mutant is gone from grading/mutants/raft');
-  mutantFile = writeMutant(path.join(folder, 'mutant'), 'raft', edits, root);
-  const loaded = await loadRun('raft', 'TestFailAgree3B', [mutantFile, writeMutant(path.join(folder, 'reference'), 'raft', null, root)], { typeCheck: false });
+  mutantFile = raftSubmission(folder, 'vote-without-up-to-date-check');
+  const loaded = await loadRun('raft', 'TestFailAgree3B', [mutantFile, raftSubmission(folder, null)], { typeCheck: false });
   mutant = { ...loaded, impls: [loaded.impls[0]] };
   reference = { ...loaded, impls: [loaded.impls[1]] };
 }, 60_000);
@@ -82,12 +77,6 @@ describe('abstract states', () => {
   });
 });
 
-function collector(): CommandOutput & { out: string; err: string } {
-  const sink = { out: '', err: '', color: false } as CommandOutput & { out: string; err: string };
-  sink.stdout = (text) => void (sink.out += text);
-  sink.stderr = (text) => void (sink.err += text);
-  return sink;
-}
 
 describe('abstract states of client operations', () => {
   test("a kvsrv clerk's answers, with the drop bucket", () => {

@@ -12,33 +12,22 @@ import { failureSignature, shrinkFaults, describeCounts } from '../src/debug/shr
 import { maskFaults } from '../src/debug/fault-mask';
 import { loadRun, type LoadedRun } from '../src/cli/commands/diff';
 import { replayMasked, runShrinkCommand } from '../src/cli/commands/shrink';
-import type { CommandOutput } from '../src/cli/commands/test';
 import type { TestOutcome } from '../src/testing/run-test';
 import { World } from '../src/runtime/world';
-import { writeMutant } from '../grading/mutants/mutant';
-import { raftMutants } from '../grading/mutants/raft/mutants';
+import { collector, raftSubmission } from './debug-support';
 
-const root = path.join(__dirname, '..');
 let folder = '';
 let mutantFile = '';
 let run: LoadedRun;
 
 beforeAll(async () => {
   folder = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-shrink-'));
-  const mutant = raftMutants.find((candidate) => candidate.name === 'term-not-persisted');
-  if (mutant === undefined) throw new Error('the term-not-persisted mutant is gone from grading/mutants/raft');
-  mutantFile = writeMutant(path.join(folder, 'mutant'), 'raft', mutant, root);
+  mutantFile = raftSubmission(folder, 'term-not-persisted');
   run = await loadRun('raft', 'TestPersist23C', [mutantFile], { typeCheck: false });
 }, 60_000);
 
 afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
 
-function collector(): CommandOutput & { out: string; err: string } {
-  const sink = { out: '', err: '', color: false } as CommandOutput & { out: string; err: string };
-  sink.stdout = (text) => void (sink.out += text);
-  sink.stderr = (text) => void (sink.err += text);
-  return sink;
-}
 
 describe('fault masks', () => {
   test('every outermost fault action is numbered; a restart that crashes first is one action; skipped ones do nothing', async () => {
