@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { z } from 'zod';
 import { MemoryPersister } from '../runtime/persister';
 import { ClusterNode, type NodeLaunch } from './cluster-node';
 import type { NetworkControl } from './nemesis';
@@ -14,7 +15,7 @@ import { Host } from './host';
 import type { KvReply } from './kv-service';
 import { freePorts } from './processes';
 import type { RunReport, StartedProcess } from './report';
-import { noteProcess, runSystem, type RunOptions } from './run-system';
+import { noteProcess, runSystem, type RunMember, type RunOptions } from './run-system';
 import type { ControlCommand } from './wire';
 import type { AttemptResult, KvTarget } from './workload';
 import type { Address } from './zmq-endpoint';
@@ -106,4 +107,53 @@ function controlNetwork(host: Host, ids: readonly string[]): NetworkControl {
     heal: () => ids.forEach((id) => control(id, { type: 'partition', blocked: [] })),
     setLatency: (delayMs) => ids.forEach((id) => control(id, { type: 'latency', delayMs })),
   };
+}
+
+const hostsSchema = z.object({
+  runner: z.string(),
+  nodes: z.record(z.string().min(1), z.string()),
+});
+
+/** The address in a hosts file entry, or an error naming the entry. */
+function hostAddress(text: string, what: string): Address {
+  const match = /^([^:\s]+):(\d{1,5})$/.exec(text.trim());
+  const port = Number(match?.[2]);
+  if (match === null || !(port > 0 && port < 65536)) throw new Error(`hosts file: ${what} must be "host:port", got ${JSON.stringify(text)}`);
+  return { host: match[1] as string, port };
+}
+
+/**
+ * Reads a hosts file: `{ "runner": "host:port", "nodes": { "0": "host:port", ... } }`, nodes in
+ * Raft group order. Each node runs `distlab node` on its host with the same --group, --peers
+ * naming every node and the runner, and --controller runner.
+ */
+export function readHostsFile(file: string): Map<string, Address> {
+  const parsed = hostsSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file} is not a hosts file: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}; expected { "runner": "host:port", "nodes": { "0": "host:port", ... } }`);
+  const addresses = new Map<string, Address>(Object.entries(parsed.data.nodes).map(([id, text]) => [id, hostAddress(text, `node ${id}`)]));
+  if (addresses.has(runnerId)) throw new Error(`${file}: no node may be called ${runnerId}`);
+  addresses.set(runnerId, hostAddress(parsed.data.runner, 'runner'));
+  return addresses;
+}
+
+/** A node started elsewhere (`distlab node` on another host): always up as far as the runner knows, never signalled. */
+function remoteMember(id: string): RunMember {
+  const unsupported = () => {
+    throw new Error(`node ${id} runs on another host: the runner cannot signal it`);
+  };
+  return { id, up: true, signallable: false, logFile: '', start: async () => {}, stop: async () => {}, kill: async () => unsupported(), pause: unsupported, resume: unsupported };
+}
+
+/**
+ * A cluster of nodes already running on other hosts (or network namespaces), listed in a hosts
+ * file: the runner brings clients, partitions and latency through the control channel, the
+ * checked history and the report; kills and pauses need the processes, so they are skipped.
+ */
+export async function runRemoteCluster(options: RunOptions & { readonly hostsFile: string }): Promise<RunReport> {
+  const addresses = readHostsFile(options.hostsFile);
+  fs.mkdirSync(path.join(options.out, 'logs'), { recursive: true });
+  const ids = [...addresses.keys()].filter((id) => id !== runnerId);
+  const host = await startRunnerHost(addresses, options.seed, path.join(options.out, 'logs', `${runnerId}.log`));
+  const members = ids.map(remoteMember);
+  return runSystem({ name: 'distlab', members, network: controlNetwork(host, ids), target: serviceTarget(host, ids), run: (body) => host.run(body), processes: [], close: () => host.close() }, options);
 }

@@ -11,6 +11,7 @@ export abstract class MemberProcess {
   private paused = false;
   /** Starts so far (the next start's incarnation number). */
   private starts = 0;
+  readonly signallable = true;
 
   constructor(
     readonly id: string,

@@ -10,6 +10,8 @@ import type { WorkloadState } from './workload';
 export interface Member {
   readonly id: string;
   readonly up: boolean;
+  /** False for a process on another host, which the runner cannot signal (no kill, no pause). */
+  readonly signallable: boolean;
   start(): Promise<void>;
   kill(): Promise<void>;
   pause(): void;
@@ -45,9 +47,10 @@ export class Nemesis {
     readonly faults: FaultWindow[],
   ) {}
 
-  /** Faults this system can suffer (without a network control: no partition, no latency). */
+  /** Faults this system can suffer (no network control: no partition or latency; remote members: no kill or pause). */
   supports(kind: FaultKind): boolean {
-    return this.network !== null || (kind !== 'partition' && kind !== 'latency');
+    if (kind === 'partition' || kind === 'latency') return this.network !== null;
+    return this.members.every((member) => member.signallable);
   }
 
   /** Runs the plan until `durationMs` after `startMs`; true if Ctrl-C cut it short. */

@@ -71,7 +71,7 @@ export async function runSystem(system: SystemUnderTest, options: RunOptions): P
     if (!interrupted) await readFinalValues(system, state, options.keys, finalReads);
     return await checkRun({
       system: system.name, options: { ...options, nodes: system.members.length }, state, faults, finalReads, startMs, workloadEndMs, interrupted,
-      logFiles: system.members.map((member) => member.logFile), processes: system.processes,
+      logFiles: system.members.map((member) => member.logFile).filter((file) => file !== ''), processes: system.processes,
     });
   } finally {
     await Promise.all(system.members.map((member) => member.stop(stopGraceMs)));

@@ -25,6 +25,7 @@ interface ClusterCommandOptions {
   readonly progress: boolean;
   readonly typeCheck: boolean;
   readonly etcd: boolean;
+  readonly hosts?: string;
   readonly etcdReads: 'linearizable' | 'serializable';
 }
 
@@ -44,6 +45,7 @@ export function clusterCommand(): Command {
     .option('--json', 'print report.json on stdout instead of a summary', false)
     .option('--no-progress', 'no progress bar')
     .option('--no-type-check', 'skip the type check of --impl (run what transpiles)')
+    .option('--hosts <file>', 'nodes already running elsewhere (`distlab node` on other hosts): {"runner": "host:port", "nodes": {"0": "host:port", ...}}; faults: partition, latency')
     .option('--etcd', 'then run etcd (Debian etcd-server) with the same workload and faults; DIR/etcd/ and DIR/compare.html', false)
     .addOption(new Option('--etcd-reads <kind>', "etcd's reads: linearizable (read index) or serializable (local, may be stale)").choices(['linearizable', 'serializable']).default('linearizable'))
     .action(async (lab: string, options: ClusterCommandOptions) => {
@@ -111,7 +113,14 @@ async function plannedRuns(lab: string, options: ClusterCommandOptions, out: str
       bar?.update(Math.min(progress.elapsedMs, progress.durationMs), { operations: progress.operations, fault: progress.fault ?? '-' }),
   };
   const runs: Array<() => Promise<RunReport>> = [];
-  if (lab !== 'etcd') {
+  if (lab !== 'etcd' && options.hosts !== undefined) {
+    const { runRemoteCluster, readHostsFile } = await import('../../real/cluster.js');
+    const { realLabs } = await import('../../real/implementation.js');
+    if (!realLabs.includes(lab)) throw new Error(`real mode runs the labs ${realLabs.join(', ')} (a kv service over Raft); got ${JSON.stringify(lab)}`);
+    const hostsFile = path.resolve(options.hosts);
+    readHostsFile(hostsFile);
+    runs.push(() => runRemoteCluster({ ...shared, out, hostsFile }));
+  } else if (lab !== 'etcd') {
     const { compileForCluster } = await import('../../real/implementation.js');
     const { runCluster } = await import('../../real/cluster.js');
     const { packageRoot } = await import('../../testing/package-root.js');
