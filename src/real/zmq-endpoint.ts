@@ -20,6 +20,10 @@ export type SendOutcome = 'sent' | 'blocked' | 'unreachable' | 'unknown-peer';
 
 /** Envelopes queued for one peer before sends fail (ZeroMQ's high-water mark). */
 const peerQueueMax = 1_000;
+/** For this long after start, a send with no connection yet waits for it (in steps of `connectRetryMs`). */
+const connectGraceMs = 2_000;
+const connectRetryMs = 20;
+const connectRetriesMax = connectGraceMs / connectRetryMs;
 
 export function endpointUrl(address: Address): string {
   return `tcp://${address.host}:${address.port}`;
@@ -46,6 +50,7 @@ export class ZmqEndpoint {
   private blocked: ReadonlySet<string> = new Set();
   private delayMs = 0;
   private closed = false;
+  private startedAt = process.hrtime.bigint();
 
   constructor(
     readonly self: string,
@@ -70,6 +75,9 @@ export class ZmqEndpoint {
       throw new Error(`node ${this.self} cannot listen on ${url}: ${error instanceof Error ? error.message : String(error)}`);
     }
     void this.receiveLoop();
+    // Connect to every peer now, so connections are up before the first envelope to each.
+    for (const peer of this.peers.keys()) if (peer !== this.self) this.push(peer);
+    this.startedAt = process.hrtime.bigint();
   }
 
   /** Partitions: the peers this process exchanges nothing with, from now on. */
@@ -96,12 +104,24 @@ export class ZmqEndpoint {
     if (faultable && this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (this.closed) return 'unreachable';
     if (faultable && this.blocked.has(wire.target)) return 'blocked';
-    try {
-      await this.push(wire.target).send(frameOf(wire));
-      return 'sent';
-    } catch {
-      return 'unreachable';
+    const push = this.push(wire.target);
+    const frame = frameOf(wire);
+    // Right after start the connections are still being made: wait for them (briefly), rather
+    // than report a live peer as unreachable. Later, a failed send means the peer is down.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await push.send(frame);
+        return 'sent';
+      } catch {
+        if (this.closed || attempt >= connectRetriesMax || this.ageMs() > connectGraceMs) return 'unreachable';
+        // tidy: allowed (real mode: waiting for a connection is wall-clock time)
+        await new Promise((resolve) => setTimeout(resolve, connectRetryMs));
+      }
     }
+  }
+
+  private ageMs(): number {
+    return Number(process.hrtime.bigint() - this.startedAt) / 1e6;
   }
 
   close(): void {
