@@ -2,7 +2,7 @@
  * The README promises a cell anyone can paste into a notebook. Paste it: execute it as the only
  * cell of a notebook through Jupyter with the tslab kernel, and check it ran and printed a trace.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { executeNotebook } from '../src/notebook';
@@ -17,6 +17,13 @@ function readmeCell(): string {
 }
 
 describe('README', () => {
+  it('README: lists every notebook under notebooks/ by file name', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const notebooks = readdirSync(join(root, 'notebooks')).filter((name) => name.endsWith('.ipynb'));
+    expect(notebooks.length).toBeGreaterThan(0);
+    expect(notebooks.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
+  });
+
   it('README: the example cell runs in a notebook and prints a deterministic trace', async () => {
     const source = readmeCell();
     expect(source.split('\n').length).toBeLessThanOrEqual(25);
