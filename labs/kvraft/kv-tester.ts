@@ -242,8 +242,11 @@ export class KvraftTester extends Tester<KvraftImplementation> {
    * explains: the operation that cannot be placed, the key's state before it, the operations
    * before it in the test log, and the history picture in the plots.
    */
-  checkLinearizable(timeoutMs = linearizabilityCheckMs): void {
-    const { operations } = kvOperations(this.world.trace.events);
+  checkLinearizable(timeoutMs = linearizabilityCheckMs, options: { readonly errVersionUncertain?: boolean } = {}): void {
+    // On a network that duplicates requests, a duplicate may apply before the original, whose
+    // first send then gets ErrVersion: checked as ErrMaybe (as lab 2's hidden test does).
+    const uncertain = options.errVersionUncertain === true;
+    const operations = kvOperations(this.world.trace.events).operations.map((operation) => (uncertain && operation.output === 'ErrVersion' ? { ...operation, output: 'ErrMaybe' as const } : operation));
     const keys = new Map<string, KvOperation[]>();
     for (const operation of operations) keys.set(operation.input.key, [...(keys.get(operation.input.key) ?? []), operation]);
     const verdicts = [...keys].map(([key, ofKey]) => ({ key, verdict: checkVersionedKey(ofKey) }));
@@ -251,7 +254,7 @@ export class KvraftTester extends Tester<KvraftImplementation> {
       this.t.log(`linearizable: ${operations.length} operations on ${keys.size} keys`);
       return;
     }
-    const { result } = checkKvHistory(this.world.trace.events, timeoutMs);
+    const { result } = checkKvHistory(this.world.trace.events, timeoutMs, options);
     if (result.verdict === 'illegal' && result.failure !== undefined) {
       failureLines(result.failure).forEach((line) => this.t.log(line));
       this.fail('safety', explainFailure(result.failure));

@@ -16,8 +16,12 @@ const keyCount = 100;
 /** TestSnapshot*'s maxraftstate. */
 const snapshotMaxRaftState = 1000;
 
-interface GenericOptions {
+export interface GenericOptions {
   readonly clients: number;
+  /** Network settings beyond reliable/unreliable (hidden tests: duplication, long reordering). */
+  readonly network?: Readonly<Record<string, unknown>>;
+  /** Replaces Go's Partitioner while the clients run (hidden tests: one-way cuts). */
+  readonly faults?: (h: KvraftTester, stopped: () => boolean) => Promise<void>;
   readonly servers: number;
   readonly unreliable?: boolean;
   readonly crash?: boolean;
@@ -83,7 +87,7 @@ async function genericIteration(h: KvraftTester, options: GenericOptions, keys: 
   const clients = h.spawnClientsAndWait(options.clients, clientMs, (me, client, done) => oneClientPut(h, me, client, keys, done));
   if (options.partitions === true) {
     await h.sleep(1000);
-    partitioner = h.go(() => h.partitioner(() => partitionerStopped));
+    partitioner = h.go(() => (options.faults ?? ((tester, stopped) => tester.partitioner(stopped)))(h, () => partitionerStopped));
   }
   const results = await clients;
   if (options.partitions === true) {
@@ -114,15 +118,18 @@ function describeGeneric(options: GenericOptions): string {
 /** Go's GenericTest as a lab test. */
 export function genericTest(name: string, part: string, options: GenericOptions): KvraftTest {
   const testOptions = { servers: options.servers, unreliable: options.unreliable === true, maxRaftState: options.maxRaftState ?? -1 };
-  return kvTest(name, part, describeGeneric(options), testOptions, async (h) => {
+  const test = kvTest(name, part, describeGeneric(options), testOptions, async (h) => {
     const keys = options.randomKeys === true ? Array.from({ length: keyCount }, (_, i) => `k${i}`) : ['k'];
     const reader = h.makeClient();
     const total: ClientResult = { ok: 0, maybe: 0 };
     for (let round = 0; round < iterations; round++) await genericIteration(h, options, keys, reader, total);
     // Once, over the whole history (Go checks after each round, the growing history each time).
-    h.checkLinearizable();
+    h.checkLinearizable(undefined, { errVersionUncertain: options.network?.duplicateProbability !== undefined });
     h.t.countOps(total.ok + total.maybe);
   });
+  if (options.network === undefined) return test;
+  const world = test.world ?? {};
+  return { ...test, world: { ...world, network: { ...world.network, ...options.network } } };
 }
 
 /** TestSpeed: operations, and the bound per operation (Go: heartbeat interval / 3 = 33.3 ms). */
