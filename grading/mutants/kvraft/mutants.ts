@@ -49,6 +49,12 @@ export const kvraftMutants: readonly Mutant[] = [
     caughtBy: ['TestOnePartition4B'],
   },
   {
+    name: 'new-key-version-zero',
+    mistake: 'a Put that creates a key stores version 0 instead of 1 (lab 2: a new key gets version 1)',
+    edits: [{ find: '      this.data.set(req.key, { value: req.value, version: 1 });', replace: '      this.data.set(req.key, { value: req.value, version: 0 });' }],
+    caughtBy: ['TestBasic4B', 'TestSnapshotRPC4C'],
+  },
+  {
     name: 'server-ignores-version',
     mistake: 'the state machine installs every Put on an existing key, whatever its version',
     edits: [{ find: "    if (entry.version !== req.version) return { err: 'ErrVersion' };\n", replace: '' }],
