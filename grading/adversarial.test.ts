@@ -1,14 +1,15 @@
 /**
  * The adversarial catalogue (grading/adversarial/catalogue.ts) against the grader, with short
- * wall-clock limits: each attack gets no credit for what it broke, a clear message, and a valid
- * results.json; the grader always finishes.
+ * wall-clock limits: each attack gets no credit for what it broke, a clear message, a valid and
+ * small results.json, and no process left once grading returns; the grader always finishes
+ * (it runs in this test's process: an attack that killed it would fail the file).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adversaries } from './adversarial/catalogue';
-import { ensureBuilt, gradeFixture } from './grader/test-support';
+import { ensureBuilt, gradeFixture, processesNaming } from './grader/test-support';
 import { gradescopeResultsSchema } from './grader/results-schema';
 
 const root = path.resolve(__dirname, '..');
@@ -17,13 +18,16 @@ beforeAll(ensureBuilt);
 
 describe('grader: adversarial submissions', () => {
   for (const adversary of adversaries) {
-    it(`${adversary.file}: ${adversary.attack}`, async () => {
+    it(`${adversary.file}${adversary.isolation === undefined ? '' : ` (${adversary.isolation})`}: ${adversary.attack}`, async () => {
       const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-adversary-'));
       const text = fs.readFileSync(path.join(root, 'grading', 'adversarial', 'counter', adversary.file), 'utf8').replaceAll('__GRADING_ROOT__', root);
       const submission = path.join(folder, adversary.file);
       fs.writeFileSync(submission, text);
-      const report = await gradeFixture(submission, { seeds: 1, pages: false, limits: { wallMsPerRun: 5000, startupWallMs: 30_000, memoryMb: 96 } });
-      const written = gradescopeResultsSchema.parse(JSON.parse(fs.readFileSync(path.join(report.outDir, 'results.json'), 'utf8')));
+      const report = await gradeFixture(submission, { seeds: 1, pages: false, limits: { wallMsPerRun: 5000, startupWallMs: 30_000, memoryMb: 96 }, ...(adversary.isolation === undefined ? {} : { isolation: adversary.isolation }) });
+      const resultsText = fs.readFileSync(path.join(report.outDir, 'results.json'), 'utf8');
+      const written = gradescopeResultsSchema.parse(JSON.parse(resultsText));
+      expect(resultsText.length).toBeLessThan(100_000);
+      expect(report.scratch === null ? [] : processesNaming(report.scratch)).toEqual([]);
       expect(written.score).toBeLessThanOrEqual(adversary.scoreMax);
       const said = [written.output, ...written.tests.map((test) => test.output)].join('\n');
       expect(said).toMatch(adversary.message);

@@ -4,7 +4,7 @@
  * autograder.zip, unpacked into a root laid out like Gradescope's, grades the reference with
  * full marks and a mutant with less.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,7 +13,9 @@ import { describeRun, executeNotebook, runnerPython } from 'distlab/notebook';
 import { compileImplementation, evaluateImplementation, implementationFor, loadLab, runTest } from 'distlab/testing';
 import { release, stripSolutionRegions, type ReleaseReport } from './gradescope/release';
 import { readGradingConfig, referenceModule } from './grader/config';
-import { gradescopeResultsSchema } from './grader/results-schema';
+import { gradescopeResultsSchema, type GradescopeResultsChecked } from './grader/results-schema';
+import { processesNaming } from './grader/test-support';
+import { answerLines, auditAutograder } from './gradescope/audit';
 import { applyMutant, writeSubmission } from './mutants/mutant';
 import { raftMutants } from './mutants/raft/mutants';
 
@@ -114,18 +116,36 @@ function gradescopeRoot(): string {
   return gradescope;
 }
 
-function runAutograder(gradescope: string, submissionFile: string): unknown {
+/** A fresh TMPDIR per run: every grading worker's command line names it (no process may be left). */
+function autograderEnvironment(gradescope: string): NodeJS.ProcessEnv {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-autograder-tmp-'));
+  fs.chmodSync(tmp, 0o1777); // as /tmp is
+  return { ...process.env, TMPDIR: tmp, DISTLAB_AUTOGRADER_ROOT: gradescope, DISTLAB_GRADE_SEEDS: '1', DISTLAB_GRADE_JOBS: '2' };
+}
+
+function placeSubmission(gradescope: string, name: string, text: string): void {
   const submission = path.join(gradescope, 'submission');
   fs.rmSync(submission, { recursive: true, force: true });
   fs.rmSync(path.join(gradescope, 'results'), { recursive: true, force: true });
   fs.mkdirSync(submission);
-  fs.copyFileSync(submissionFile, path.join(submission, 'raft.ts'));
-  execFileSync(path.join(gradescope, 'source', 'run_autograder'), [], {
-    cwd: gradescope,
-    env: { ...process.env, DISTLAB_AUTOGRADER_ROOT: gradescope, DISTLAB_GRADE_SEEDS: '1', DISTLAB_GRADE_JOBS: '2' },
-    stdio: 'pipe',
-  });
-  return JSON.parse(fs.readFileSync(path.join(gradescope, 'results', 'results.json'), 'utf8'));
+  fs.writeFileSync(path.join(submission, name), text);
+}
+
+function runAutograder(gradescope: string, submissionFile: string, name = 'raft.ts'): GradescopeResultsChecked {
+  placeSubmission(gradescope, name, fs.readFileSync(submissionFile, 'utf8'));
+  const env = autograderEnvironment(gradescope);
+  execFileSync(path.join(gradescope, 'source', 'run_autograder'), [], { cwd: gradescope, env, stdio: 'pipe' });
+  expect(processesNaming(env.TMPDIR ?? '')).toEqual([]);
+  return gradescopeResultsSchema.parse(JSON.parse(fs.readFileSync(path.join(gradescope, 'results', 'results.json'), 'utf8')));
+}
+
+/** Waits (at most `attempts` x 100 ms) until `ready()`; the wait is bounded, the test asserts no duration. */
+async function until(ready: () => boolean, attempts: number): Promise<boolean> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    if (ready()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return ready();
 }
 
 describe('release: autograder.zip', () => {
@@ -142,12 +162,63 @@ describe('release: autograder.zip', () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-submissions-'));
     const reference = fs.readFileSync(referenceModule(readGradingConfig(path.join(root, 'grading', 'config', 'raft.json'))), 'utf8');
     const referenceFile = writeSubmission(path.join(work, 'reference'), 'raft.ts', reference, 'raft', root);
-    const good = gradescopeResultsSchema.parse(runAutograder(gradescope, referenceFile));
+    const good = runAutograder(gradescope, referenceFile);
     expect(good.score).toBe(100);
     const mutant = raftMutants.find((candidate) => candidate.name === 'figure8-commit-rule');
     const mutantFile = writeSubmission(path.join(work, 'mutant'), 'raft.ts', applyMutant(reference, mutant!), 'raft', root);
-    const bad = gradescopeResultsSchema.parse(runAutograder(gradescope, mutantFile));
+    const bad = runAutograder(gradescope, mutantFile);
     expect(bad.score).toBeLessThan(100);
     expect(bad.tests.find((test) => test.name.includes('HiddenFigure8Scripted3C'))?.status).toBe('failed');
   });
+});
+
+describe('release: autograder.zip under attack', () => {
+  let gradescope: string;
+  beforeAll(() => {
+    gradescope = gradescopeRoot();
+  });
+
+  it('refuses to ship answers: a reference solution under any name is found by its lines', () => {
+    const reference = fs.readFileSync(path.join(root, 'grading', 'solutions', 'raft', 'raft.ts'), 'utf8').replaceAll('// BEGIN SOLUTION', '//');
+    const answers = answerLines(root);
+    expect(auditAutograder([{ name: 'distlab/labs/raft/notes.ts', data: Buffer.from(reference) }], answers)).toEqual([expect.stringMatching(/notes\.ts: carries \d+ lines of a reference solution/)]);
+    expect(auditAutograder([{ name: 'distlab/grading/solutions/raft/raft.ts', data: Buffer.from('x') }], answers)).toEqual([expect.stringMatching(/instructor material/)]);
+    expect(auditAutograder([{ name: 'distlab/labs/raft/raft.ts', data: Buffer.from(fs.readFileSync(path.join(root, 'labs', 'raft', 'raft.ts'))) }], answers)).toEqual([]);
+  });
+
+  const attacks: ReadonlyArray<{ name: string; file: string; text: string; message: RegExp }> = [
+    { name: 'a notebook that is not JSON', file: 'raft.ipynb', text: '{"cells": [ {"cell_type": "code", "source": "export class Raft {}" ', message: /could not be used|not valid JSON|not a notebook/i },
+    { name: 'escape hatches and signals at import', file: 'raft.ts', text: "const p = process as unknown as Record<string, (...args: unknown[]) => unknown>;\nfor (const attempt of [() => p.getBuiltinModule?.('node:child_process'), () => p._kill?.(-1, 9), () => p.kill?.(0, 'SIGKILL'), () => p.binding?.('fs')]) attempt();\nexport class Raft {}\n", message: /is not allowed while grading/ },
+    { name: 'a garbage frame written to the grader channel at import', file: 'raft.ts', text: "declare const require: (name: string) => { writeSync(fd: number, data: Uint8Array): number };\ntry { require('node:fs').writeSync(3, new Uint8Array([255, 255, 255, 255, 1])); } catch { /* refused */ }\nexport class Raft {}\n", message: /not allowed while grading|interfered with the grader's channel|threw while loading/ },
+  ];
+  for (const attack of attacks) {
+    it(`${attack.name}: zero, a sentence, a valid results.json, no process left`, () => {
+      placeSubmission(gradescope, attack.file, attack.text);
+      const env = autograderEnvironment(gradescope);
+      execFileSync(path.join(gradescope, 'source', 'run_autograder'), [], { cwd: gradescope, env, stdio: 'pipe' });
+      const results = gradescopeResultsSchema.parse(JSON.parse(fs.readFileSync(path.join(gradescope, 'results', 'results.json'), 'utf8')));
+      expect(results.score).toBe(0);
+      expect([results.output, ...results.tests.map((test) => test.output)].join('\n')).toMatch(attack.message);
+      expect(processesNaming(env.TMPDIR ?? '')).toEqual([]);
+    }, 120_000);
+  }
+
+  it('a grader killed mid-run: run_autograder still writes a valid results.json, and no worker is left', async () => {
+    const reference = fs.readFileSync(referenceModule(readGradingConfig(path.join(root, 'grading', 'config', 'raft.json'))), 'utf8');
+    const staged = writeSubmission(fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-submissions-')), 'raft.ts', reference, 'raft', root);
+    placeSubmission(gradescope, 'raft.ts', fs.readFileSync(staged, 'utf8'));
+    const env = autograderEnvironment(gradescope);
+    const tmp = env.TMPDIR ?? '';
+    const runner = spawn(path.join(gradescope, 'source', 'run_autograder'), [], { cwd: gradescope, env, stdio: 'ignore' });
+    const finished = new Promise<number | null>((resolve) => runner.on('exit', resolve));
+    // A worker exists once some process names the run's TMPDIR (only workers do); then kill the grader, only it.
+    expect(await until(() => processesNaming(tmp).length > 0, 1800)).toBe(true);
+    const grader = processesNaming(path.join(gradescope, 'submission')).filter((line) => line.includes('distlab.js grade'));
+    expect(grader).toHaveLength(1);
+    process.kill(Number((grader[0] ?? '').split(':')[0]), 'SIGKILL');
+    expect(await finished).toBe(0);
+    const results = gradescopeResultsSchema.parse(JSON.parse(fs.readFileSync(path.join(gradescope, 'results', 'results.json'), 'utf8')));
+    expect(results.output).toMatch(/could not grade this submission/);
+    expect(await until(() => processesNaming(tmp).length === 0, 100)).toBe(true);
+  }, 180_000);
 });

@@ -15,7 +15,15 @@ export interface Adversary {
   readonly message: RegExp;
   /** What results.json must never contain (text the submission chose for a hidden test). */
   readonly forbidden?: RegExp;
+  /**
+   * `in-process`: the attack runs in the grading worker's own isolate, as labs without a node
+   * surface are graded; default: behind the bridge, in a guest thread.
+   */
+  readonly isolation?: 'in-process';
 }
+
+const honest = /safety property this hidden scenario checks was violated/;
+const channel = /interfered with the grader's channel/;
 
 export const adversaries: readonly Adversary[] = [
   { file: 'loop-forever.ts', attack: 'an RPC handler that never returns', scoreMax: 0, message: /took longer than \d+(\.\d+)? s of wall-clock time/ },
@@ -32,4 +40,17 @@ export const adversaries: readonly Adversary[] = [
   { file: 'fake-output.ts', attack: 'prints passing lines and forges IPC outcomes', scoreMax: 7, message: /interfered with the grader's channel|safety property this hidden scenario checks was violated/ },
   { file: 'patch-globals.ts', attack: 'patches intrinsics, the runtime and the harness', scoreMax: 7, message: /safety property this hidden scenario checks was violated/ },
   { file: 'leak-message.ts', attack: 'throws a message of its choosing in the hidden scenario only', scoreMax: 7, message: /your code threw, or the run could not go on, during this hidden scenario/, forbidden: /LEAKED-SCENARIO/ },
+  { file: 'leak-output.ts', attack: 'prints and logs what it learned in the hidden scenario only', scoreMax: 7, message: honest, forbidden: /LEAKED-OUTPUT/ },
+  { file: 'escape-hatches.ts', attack: 'getBuiltinModule, process.binding, V8 flags, process._kill', scoreMax: 7, message: honest },
+  { file: 'escape-hatches.ts', attack: 'the same escape hatches in the worker isolate', scoreMax: 7, message: honest, isolation: 'in-process' },
+  { file: 'dns-resolver.ts', attack: 'dns.Resolver and dns/promises', scoreMax: 7, message: honest },
+  { file: 'dns-resolver.ts', attack: 'dns.Resolver and dns/promises in the worker isolate', scoreMax: 7, message: honest, isolation: 'in-process' },
+  { file: 'garbage-frame.ts', attack: 'a frame header announcing 4 GB on the grader channel', scoreMax: 0, message: channel, isolation: 'in-process' },
+  { file: 'garbage-json.ts', attack: 'a frame that is not JSON on the grader channel', scoreMax: 0, message: channel, isolation: 'in-process' },
+  { file: 'kill-signals.ts', attack: 'signals its group, every process of its user and the grader', scoreMax: 7, message: honest },
+  { file: 'kill-signals.ts', attack: 'the same signals from the worker isolate', scoreMax: 7, message: honest, isolation: 'in-process' },
+  { file: 'buffer-memory.ts', attack: '1.5 GB of Buffers, outside the heap limit', scoreMax: 7, message: /safety property|ran out of memory|allocation failed/ },
+  { file: 'buffer-memory.ts', attack: '1.5 GB of Buffers in the worker isolate', scoreMax: 7, message: /safety property|ran out of memory|allocation failed/, isolation: 'in-process' },
+  { file: 'replace-globals.ts', attack: 'replaces global bindings (Map, Promise, JSON, ...) in the worker isolate', scoreMax: 7, message: honest, isolation: 'in-process' },
+  { file: 'flood-output.ts', attack: 'floods standard output and error', scoreMax: 7, message: honest },
 ];

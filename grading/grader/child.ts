@@ -45,7 +45,19 @@ const logLinesMax = 50;
 const logLineCharsMax = 500;
 const plotBytesMax = 1024 * 1024;
 
-const originalSend = process.send?.bind(process);
+/**
+ * The worker's end of the grader's channel: frames (a 4-byte big-endian length, then JSON) on
+ * fd 3, written through a socket only this module holds. The same framing as
+ * grading/grader/frames.ts, written out here because this file runs copied alone.
+ */
+const nodeNet = require('node:net') as typeof import('node:net');
+const reportChannel = new nodeNet.Socket({ fd: 3, readable: false, writable: true });
+function writeFrame(value: unknown): void {
+  const body = Buffer.from(JSON.stringify(value), 'utf8');
+  const header = Buffer.alloc(4);
+  header.writeUInt32BE(body.length, 0);
+  reportChannel.write(Buffer.concat([header, body]));
+}
 /** Ends the worker when the grading process goes away (captured before process.exit is refused). */
 const exitNow = (process as unknown as { reallyExit: (code: number) => never }).reallyExit.bind(process);
 const stringify = JSON.stringify;
@@ -53,10 +65,26 @@ const createHmac = nodeCrypto.createHmac;
 let key: Buffer | null = null;
 
 function sendSigned(body: object): void {
-  if (originalSend === undefined || key === null) return;
+  if (key === null) return;
   const text = stringify(body);
   const signature = createHmac('sha256', key).update(text).digest('hex');
-  originalSend({ body: text, mac: signature });
+  writeFrame({ body: text, mac: signature });
+}
+
+/** The grader's frames on stdin, in order (the grader is trusted: no limit but the heap's). */
+function onFrames(deliver: (message: unknown) => void): void {
+  let pending = Buffer.alloc(0);
+  process.stdin.on('data', (chunk: Buffer) => {
+    pending = Buffer.concat([pending, chunk]);
+    while (pending.length >= 4 && pending.length >= 4 + pending.readUInt32BE(0)) {
+      const length = pending.readUInt32BE(0);
+      deliver(JSON.parse(pending.subarray(4, 4 + length).toString('utf8')) as unknown);
+      pending = pending.subarray(4 + length);
+    }
+  });
+  // The grading process closed the channel or died: nothing left to do.
+  process.stdin.on('end', () => exitNow(1));
+  process.stdin.on('error', () => exitNow(1));
 }
 
 /**
@@ -107,12 +135,12 @@ function loadRuntime(root: string): Runtime {
   };
 }
 
-const blockedModules = ['child_process', 'cluster', 'worker_threads', 'inspector', 'v8', 'net', 'tls', 'http', 'https', 'http2', 'dgram', 'dns', 'module', 'repl', 'trace_events', 'wasi'];
+const blockedModules = ['child_process', 'cluster', 'worker_threads', 'inspector', 'v8', 'vm', 'net', 'tls', 'http', 'https', 'http2', 'dgram', 'dns', 'module', 'repl', 'trace_events', 'wasi'];
 
 /** Step 3: everything the submission could use to escape or to lie. */
-function harden(runtimeRoot: string, frozenValues: readonly unknown[]): void {
+function harden(runtimeRoot: string, frozenValues: readonly unknown[], processMethods: readonly string[]): void {
   blockNetwork();
-  refuseProcessControl();
+  refuseProcessControl(processMethods);
   refuseModules();
   // The runtime's own modules and the lab: frozen so a submission cannot patch the checks.
   for (const [file, cached] of Object.entries(require.cache)) {
@@ -168,11 +196,15 @@ function blockNetwork(): void {
   }
 }
 
-/** Exits, signals, addons, the IPC channel: the worker's, not the submission's. */
-function refuseProcessControl(): void {
+/** Exits, signals, bindings, addons: the guest's list (src/sandbox/guest-lockdown.ts). */
+function refuseProcessControl(names: readonly string[]): void {
   const processRecord = process as unknown as Namespace;
-  for (const name of ['exit', 'reallyExit', 'abort', 'kill', 'dlopen', 'chdir', 'setuid', 'setgid', 'disconnect', 'send']) {
-    Object.defineProperty(processRecord, name, { value: refuse(`process.${name}`), writable: false, configurable: false });
+  for (const name of names) {
+    try {
+      Object.defineProperty(processRecord, name, { value: refuse(`process.${name}`), writable: false, configurable: false });
+    } catch {
+      /* not configurable in this Node */
+    }
   }
 }
 
@@ -183,7 +215,9 @@ function refuseModules(): void {
   const blocked = new Set(blockedModules.flatMap((name) => [name, `node:${name}`]));
   Object.defineProperty(Module, '_load', {
     value(request: string, ...rest: unknown[]) {
-      if (blocked.has(request)) throw new Error(`require('${request}') is not allowed while grading: the autograder runs your code in a sandbox`);
+      // `dns/promises`, `node:net/...`: a subpath of a refused module is refused too.
+      const base = typeof request === 'string' ? request.replace(/^node:/, '').split('/')[0] ?? '' : '';
+      if (blocked.has(request) || blocked.has(base)) throw new Error(`require('${request}') is not allowed while grading: the autograder runs your code in a sandbox`);
       return load.call(this, request, ...rest);
     },
     writable: false,
@@ -191,12 +225,20 @@ function refuseModules(): void {
   });
 }
 
-/** The intrinsics the runtime and the checks lean on, and the HMAC's prototypes. */
+const intrinsicNames = [
+  'Object', 'Function', 'Array', 'Map', 'Set', 'WeakMap', 'WeakSet', 'Promise', 'String', 'Number', 'Boolean', 'Symbol', 'BigInt',
+  'RegExp', 'Date', 'JSON', 'Math', 'Reflect', 'ArrayBuffer', 'Uint8Array', 'Buffer', 'Proxy',
+] as const;
+
+/** The intrinsics the runtime and the checks lean on, their global bindings, and the HMAC's prototypes. */
 function freezeIntrinsics(): void {
-  const intrinsics: unknown[] = [
-    Object, Function, Array, Map, Set, WeakMap, WeakSet, Promise, String, Number, Boolean, Symbol, BigInt,
-    RegExp, Date, JSON, Math, Reflect, ArrayBuffer, Uint8Array, Buffer,
-  ];
+  const intrinsics: unknown[] = intrinsicNames.map((name) => (globalThis as unknown as Namespace)[name]);
+  // The global bindings too: a frozen Map does not stop `globalThis.Map = Fake`, which every
+  // later `new Map()` in the runtime and the checks would then use (issue 17).
+  const globals = globalThis as unknown as Namespace;
+  for (const name of [...intrinsicNames, 'Error', 'TypeError', 'RangeError', 'globalThis']) {
+    Object.defineProperty(globals, name, { value: globals[name], writable: false, configurable: false });
+  }
   // Error constructors stay writable (libraries set Error.stackTraceLimit and prepareStackTrace).
   for (const intrinsic of intrinsics) {
     Object.freeze(intrinsic);
@@ -324,7 +366,11 @@ async function runOne(session: Session, message: RunMessage): Promise<void> {
 }
 
 async function start(init: InitMessage): Promise<Session> {
-  key = Buffer.from(init.key, 'hex');
+  // Buffer.alloc, never Buffer.from: a small Buffer.from lands in Node's shared 8 KB pool, which
+  // any code in this isolate can read through Buffer.allocUnsafe(1).buffer (issue 17).
+  const secret = Buffer.alloc(32);
+  secret.write(init.key, 'hex');
+  key = secret;
   const runtime = loadRuntime(init.runtimeRoot);
   const lab = await runtime.loadLabSource(init.lab);
   const tests = new Map<string, LabTest<unknown>>();
@@ -349,14 +395,13 @@ async function start(init: InitMessage): Promise<Session> {
     // The submission will run in this isolate: close it first. Behind the bridge nothing
     // untrusted runs here, and freezing would only get in the way of restarting the guest.
     await runtime.preloadDistlab(init.submission.graph);
-    harden(init.runtimeRoot, [lab, [...tests.values()]]);
+    harden(init.runtimeRoot, [lab, [...tests.values()]], runtime.sandbox.refusedProcessMethods);
   }
   return { runtime, lab, tests, init, bridge };
 }
 
 function main(): void {
   let session: Promise<Session> | null = null;
-  process.on('disconnect', () => exitNow(1));
   let queue: Promise<void> = Promise.resolve();
   process.on('uncaughtException', (error) => {
     process.stderr.write(`uncaught exception outside the simulation: ${String(error)}\n`);
@@ -364,7 +409,7 @@ function main(): void {
   process.on('unhandledRejection', (error) => {
     process.stderr.write(`unhandled rejection outside the simulation: ${String(error)}\n`);
   });
-  process.on('message', (raw: unknown) => {
+  onFrames((raw: unknown) => {
     const message = raw as InitMessage | RunMessage;
     if (message.type === 'init') {
       if (session !== null) return;

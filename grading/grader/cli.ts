@@ -20,6 +20,8 @@ export interface GradeCliOptions {
   readonly timeout?: number;
   readonly memoryMb?: number;
   readonly pages?: boolean;
+  /** Grade without OS containment where the machine has none (results.json says so). */
+  readonly insecure?: boolean;
 }
 
 export interface CliOutput {
@@ -41,6 +43,7 @@ export async function runGradeCli(submission: string, options: GradeCliOptions, 
       ...(options.seeds === undefined ? {} : { seeds: options.seeds }),
       ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
       ...(options.pages === false ? { pages: false } : {}),
+      ...(options.insecure === true ? { insecure: true } : {}),
       limits: {
         ...(options.timeout === undefined ? {} : { wallMsPerRun: Math.round(options.timeout * 1000) }),
         ...(options.memoryMb === undefined ? {} : { memoryMb: options.memoryMb }),

@@ -8,6 +8,7 @@
  * it: it ships the compiled CommonJS to the workers. It does evaluate the lab and the hidden
  * tests, which are instructor code.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -29,9 +30,11 @@ import {
 } from 'distlab/testing';
 import { defaultGradingConfig, hiddenModule, readGradingConfig, supportFiles, type GradingConfig, type GradingLimits } from './config';
 import { failureLines, partTable, writeFailurePage } from './feedback';
+import { gradescopeResultsSchema } from './results-schema';
 import { gradescopeResults, unloadableResults, verdicts, type GradescopeResults, type TestPlan, type TestVerdict } from './results';
 import type { Isolation } from './protocol';
-import { networkIsolation, prepareScratch, runPool, type Assignment, type RunRecord, type SandboxSetup } from './sandbox';
+import { containment, ContainmentUnavailableError, insecureNotice, processMemoryMb, type Containment } from './containment';
+import { prepareScratch, runPool, type Assignment, type RunRecord, type SandboxSetup } from './sandbox';
 
 export interface GradeOptions {
   /** The submission: a `.ts` module or a lab notebook. */
@@ -64,6 +67,12 @@ export interface GradeOptions {
    * `DISTLAB_GRADE_ISOLATION=in-process` sets the default.
    */
   readonly isolation?: Isolation;
+  /**
+   * Grade even where workers cannot be contained by the OS (no network or PID namespace, no
+   * unprivileged user, no memory rlimit); results.json says so. Default false, or
+   * `DISTLAB_GRADE_INSECURE=1`. Without it such a machine refuses to grade.
+   */
+  readonly insecure?: boolean;
 }
 
 export interface GradeReport {
@@ -73,6 +82,8 @@ export interface GradeReport {
   readonly outDir: string;
   readonly wallMs: number;
   readonly table: string;
+  /** The scratch folder the workers ran in (removed when grading ends): every worker's command line names it. */
+  readonly scratch: string | null;
 }
 
 /** Something the instructor must fix (no build, bad config); the submission is not to blame. */
@@ -104,16 +115,19 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   const replayImpl = options.replayImpl ?? path.basename(options.submission);
   const replay = (name: string, seed: number) => replayCommand({ name, seed }, { lab: loaded.lab.name, impl: replayImpl });
   const isolation = isolationOf(options);
-  const extra: Record<string, unknown> = { lab: loaded.lab.name, seeds, sandbox: { network: networkIsolation().kind, code: codeRunsIn(isolation, loaded), ...limits } };
+  const contained = containmentOf(options, limits, root);
+  const extra: Record<string, unknown> = { lab: loaded.lab.name, seeds, sandbox: { ...sandboxReport(contained, limits), code: codeRunsIn(isolation, loaded) } };
 
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-grade-'));
+  // The worker runs as another user: it must reach its folder (and only that one) inside.
+  fs.chmodSync(scratch, 0o711);
   try {
     let compiled: CompiledImplementation;
     try {
       checkSubmissionSize(options.submission);
       compiled = compileSubmission(stageSubmission(options.submission, path.join(scratch, 'submission'), supportFiles(config)), root);
     } catch (error) {
-      return finishUnloadable(outDir, plan, config, loadMessage(error), started, extra, options);
+      return { ...finishUnloadable(outDir, plan, config, loadMessage(error), started, extra, options), scratch };
     }
     const workerFolder = path.join(scratch, 'worker');
     const setup: SandboxSetup = {
@@ -127,11 +141,14 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       submission: { file: compiled.file, source: compiled.source, files: compiled.files, graph: compiled.graph },
       limits,
       isolation,
+      containment: contained,
     };
+    fs.chmodSync(workerFolder, 0o755);
+    checkReadableByWorker(contained, [process.execPath, path.join(setup.runtimeRoot, 'index.js'), path.join(root, 'node_modules', 'rxjs', 'package.json'), setup.childFile]);
     const assignments = assignmentsFor(plan, seeds);
     const records = await runWithProgress(setup, assignments, options);
     if (records.loadError !== null) {
-      return finishUnloadable(outDir, plan, config, `Your submission threw while loading, before any test ran: ${records.loadError}`, started, extra, options);
+      return { ...finishUnloadable(outDir, plan, config, `Your submission threw while loading, before any test ran: ${records.loadError}`, started, extra, options), scratch };
     }
     const all = verdicts(plan, seeds, records.records.map(withFixedHiddenSentence), config.parts);
     if (options.pages !== false) {
@@ -142,12 +159,12 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       }
     }
     const table = partTable(all, loaded.lab.parts);
-    const summary = summaryOf(table, all);
+    const summary = [insecureNotice(contained), summaryOf(table, all)].filter((line) => line !== null).join('\n\n');
     const wallMs = Date.now() - started; // wall-clock-ok (outside any world: a budget or a report of grading time)
     const results = gradescopeResults(all, { summary, executionMs: wallMs, replay, extra });
     writeResults(outDir, results);
     if (options.progress === true) process.stderr.write(`${summary}\n\nresults: ${path.join(outDir, 'results.json')}\n`);
-    return { results, verdicts: all, loadError: null, outDir, wallMs, table };
+    return { results, verdicts: all, loadError: null, outDir, wallMs, table, scratch };
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -174,6 +191,34 @@ const hiddenFailureSentences: Readonly<Record<RunRecord['outcome']['kind'], stri
 function summaryOf(table: string, all: readonly TestVerdict[]): string {
   const failures = failureLines(all);
   return [table, ...(failures.length > 0 ? ['', 'Failed tests:', ...failures.slice(0, gradingSummaryLinesMax)] : [])].join('\n');
+}
+
+/** The OS containment of the workers; a machine without it refuses to grade unless told `insecure`. */
+function containmentOf(options: GradeOptions, limits: GradingLimits, root: string): Containment {
+  const insecure = options.insecure ?? process.env.DISTLAB_GRADE_INSECURE === '1';
+  try {
+    return containment({ insecure, memoryMb: limits.memoryMb });
+  } catch (error) {
+    if (error instanceof ContainmentUnavailableError) throw new GradeSetupError(error.message);
+    throw error;
+  }
+}
+
+/** A worker runs as nobody: Node, the checkout and its scratch folder must be readable by it (not under /root, say). */
+export function checkReadableByWorker(contained: Containment, files: readonly string[]): void {
+  if (contained.user !== 'nobody') return;
+  const command = [...contained.prefix, process.execPath, '-e', 'for (const f of process.argv.slice(1)) require("fs").accessSync(f, require("fs").constants.R_OK)', ...files];
+  const probe = spawnSync(command[0] ?? 'setpriv', command.slice(1), { encoding: 'utf8', timeout: 30_000 });
+  if (probe.status !== 0) {
+    throw new GradeSetupError(`grading workers run as the user nobody, who cannot run Node, read the checkout or reach its scratch folder in TMPDIR (${files.join(', ')}): put the checkout, Node and TMPDIR where every user may read them (e.g. /opt or /autograder and /tmp, not /root). ${(probe.stderr ?? '').split('\n').find((line) => /EACCES|denied/i.test(line)) ?? ''}`.trim());
+  }
+}
+
+/** What results.json says about the sandbox: the OS containment and the limits. */
+function sandboxReport(contained: Containment, limits: GradingLimits): Record<string, unknown> {
+  const { prefix, ...reported } = contained;
+  void prefix;
+  return { ...reported, processMemoryMb: contained.memory === 'rlimit-data' ? processMemoryMb(limits.memoryMb) : null, ...limits };
 }
 
 function isolationOf(options: GradeOptions): Isolation {
@@ -353,8 +398,18 @@ async function runWithProgress(setup: SandboxSetup, assignments: readonly Assign
   return result;
 }
 
+/**
+ * Checks results.json against Gradescope's schema before writing it (a grader bug is then a
+ * GradeSetupError, never a file Gradescope rejects), and writes it whole: a temporary file
+ * renamed into place, so a grader killed mid-write leaves no half file behind.
+ */
 function writeResults(outDir: string, results: GradescopeResults): void {
-  fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const checked = gradescopeResultsSchema.safeParse(results);
+  if (!checked.success) throw new GradeSetupError(`the grader built an invalid results.json (${checked.error.issues[0]?.path.join('.') ?? ''}: ${checked.error.issues[0]?.message ?? 'invalid'}); this is a grader bug`);
+  const file = path.join(outDir, 'results.json');
+  const partial = `${file}.partial`;
+  fs.writeFileSync(partial, `${JSON.stringify(results, null, 2)}\n`);
+  fs.renameSync(partial, file);
 }
 
 function finishUnloadable(outDir: string, plan: readonly TestPlan[], config: GradingConfig, message: string, started: number, extra: Record<string, unknown>, options: GradeOptions): GradeReport {
@@ -362,7 +417,7 @@ function finishUnloadable(outDir: string, plan: readonly TestPlan[], config: Gra
   const results = unloadableResults(plan, config.parts, message, wallMs, extra);
   writeResults(outDir, results);
   if (options.progress === true) process.stderr.write(`${message}\n\nscore 0; results: ${path.join(outDir, 'results.json')}\n`);
-  return { results, verdicts: [], loadError: message, outDir, wallMs, table: '' };
+  return { results, verdicts: [], loadError: message, outDir, wallMs, table: '', scratch: null };
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
  * The wire between the grading process and a sandboxed worker.
  *
- *   parent -> worker, on the worker's stdin (JSON lines): one `init`, then `run` messages.
- *   worker -> parent, on file descriptor 3 (JSON lines): `ready` | `load-error` | `outcome`.
+ *   parent -> worker, on the worker's stdin (frames, frames.ts): one `init`, then `run` messages.
+ *   worker -> parent, on file descriptor 3 (frames): `ready` | `load-error` | `outcome`.
  *
- * Every worker line is `{ "body": "<JSON text>", "mac": "<hex>" }` where `mac` is
+ * A frame is a 4-byte length and that much JSON; the parent's reader refuses a length over
+ * `workerLineBytesMax` before buffering it. Every worker frame is `{ "body": "<JSON text>", "mac": "<hex>" }` where `mac` is
  * HMAC-SHA256(key, body) with a 32-byte key the parent draws per worker and sends in `init`,
  * before the worker evaluates any submission code. The parent drops a worker whose lines fail
  * the MAC, the schema, or the order (an outcome for a run it did not assign, a second outcome):
@@ -14,7 +15,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
-/** Bytes of one worker line the parent accepts (a failing run's plots included). */
+/** Bytes of one worker frame the parent accepts (a failing run's plots included). */
 export const workerLineBytesMax = 4 * 1024 * 1024;
 
 export const outcomeSchema = z
@@ -105,16 +106,9 @@ export function mac(key: Buffer, body: string): string {
   return createHmac('sha256', key).update(body).digest('hex');
 }
 
-/** Parses one worker line; null when it is not a well-formed, authentic message. */
-export function verifyLine(key: Buffer, line: string): { message: WorkerMessage } | { problem: string } {
-  if (Buffer.byteLength(line) > workerLineBytesMax) return { problem: `a message larger than ${workerLineBytesMax} bytes` };
-  let envelope: unknown;
-  try {
-    envelope = JSON.parse(line);
-  } catch {
-    return { problem: 'a line that is not JSON on the grader channel' };
-  }
-  const parsed = z.object({ body: z.string(), mac: z.string().regex(/^[0-9a-f]{64}$/) }).strict().safeParse(envelope);
+/** Checks one frame from a worker: an authentic, well-formed message, or the problem with it. */
+export function verifyMessage(key: Buffer, frame: unknown): { message: WorkerMessage } | { problem: string } {
+  const parsed = z.object({ body: z.string(), mac: z.string().regex(/^[0-9a-f]{64}$/) }).strict().safeParse(frame);
   if (!parsed.success) return { problem: 'a malformed message on the grader channel' };
   const expected = Buffer.from(mac(key, parsed.data.body), 'hex');
   if (!timingSafeEqual(expected, Buffer.from(parsed.data.mac, 'hex'))) return { problem: 'a message with a forged signature on the grader channel' };

@@ -5,12 +5,14 @@
  * times out, dies, or sends anything unexpected is killed and its run fails with a sentence
  * saying why. A fresh worker takes the next run.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Containment } from './containment';
+import { encodeFrame, FrameReader } from './frames';
 import type { InitMessage, Isolation, RunMessage, WireGraph, WireLabSource, WireOutcome, WirePlot } from './protocol';
-import { verifyLine } from './protocol';
+import { verifyMessage, workerLineBytesMax, type WorkerMessage } from './protocol';
 import { crashOutcome } from 'distlab/testing';
 
 export interface SandboxLimits {
@@ -41,6 +43,8 @@ export interface SandboxSetup {
   readonly submission: InitMessage['submission'];
   readonly limits: SandboxLimits;
   readonly isolation: Isolation;
+  /** How the OS contains each worker (containment.ts). */
+  readonly containment: Containment;
 }
 
 export interface Assignment {
@@ -62,28 +66,7 @@ export interface RunRecord {
   readonly output: string;
 }
 
-/** How the worker is kept off the network. */
-export type NetworkIsolation = 'namespace' | 'in-process';
-
 const outputCharsMax = 4000;
-
-let isolationPrefix: readonly string[] | null = null;
-
-/** `unshare --net` (root) or `unshare -rn` (user namespaces) when they work; otherwise none. */
-export function networkIsolation(): { prefix: readonly string[]; kind: NetworkIsolation } {
-  if (isolationPrefix === null) {
-    const candidates = [['unshare', '--net', '--'], ['unshare', '-rn', '--']];
-    isolationPrefix = [];
-    for (const candidate of candidates) {
-      const probe = spawnSync(candidate[0] ?? 'unshare', [...candidate.slice(1), 'true'], { stdio: 'ignore', timeout: 5000 });
-      if (probe.status === 0) {
-        isolationPrefix = candidate;
-        break;
-      }
-    }
-  }
-  return { prefix: isolationPrefix, kind: isolationPrefix.length > 0 ? 'namespace' : 'in-process' };
-}
 
 /** The folders a worker may read: scratch, the built runtime, node_modules, the lab (built and source; public). */
 export function readablePaths(setup: SandboxSetup): string[] {
@@ -129,54 +112,72 @@ type WorkerEvent =
 const liveWorkers = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
-function trackWorker(child: ChildProcess): void {
+function trackWorker(child: ChildProcess): Promise<void> {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.on('exit', () => {
-      for (const worker of liveWorkers) worker.kill('SIGKILL');
+      for (const worker of liveWorkers) killGroup(worker);
     });
   }
   liveWorkers.add(child);
-  child.on('exit', () => liveWorkers.delete(child));
+  return new Promise((resolve) => {
+    child.on('exit', () => {
+      liveWorkers.delete(child);
+      resolve();
+    });
+    child.on('error', () => {
+      liveWorkers.delete(child);
+      resolve();
+    });
+  });
+}
+
+/**
+ * SIGKILL to the worker's whole process group (its own session: the containment wrappers and
+ * the worker itself), so the worker is gone with its wrappers, not a moment later.
+ */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
 }
 
 class Worker {
   private readonly process: ChildProcess;
   private readonly key = randomBytes(32);
+  private readonly frames = new FrameReader(workerLineBytesMax);
   private output = '';
   private waiting: Pending | null = null;
   private dead: string | null = null;
+  /** Settles when the worker process has exited (grading waits for it: no process is left). */
+  readonly exited: Promise<void>;
 
   constructor(private readonly setup: SandboxSetup) {
-    const { prefix } = networkIsolation();
-    const node = [
-      process.execPath,
-      '--experimental-permission',
-      // The submission runs in a worker thread (its own isolate) behind the bridge (src/sandbox).
-      '--allow-worker',
-      // One flag per path: Node 20.20 treats a comma-separated list as one (wrong) path.
-      ...readablePaths(setup).map((folder) => `--allow-fs-read=${folder}`),
-      // No --allow-fs-write at all: with write access a worker could plant a symlink in its
-      // folder and read through it anywhere (Node's permission model follows symlinks).
-      `--max-old-space-size=${setup.limits.memoryMb}`,
-      '--no-warnings',
-      setup.childFile,
-    ];
-    const command = [...prefix, ...node];
+    const command = [...setup.containment.prefix, ...nodeCommand(setup)];
     this.process = spawn(command[0] ?? process.execPath, command.slice(1), {
       cwd: setup.scratch,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: setup.scratch, TMPDIR: setup.scratch, NODE_ENV: 'production' },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
+      // stdin carries the grader's frames to the worker; fd 3 the worker's frames back. Not
+      // Node's IPC channel: its parser throws in this process on garbage from the worker.
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+      // Its own session and process group: nothing it signals as a group reaches the grader.
+      detached: true,
     });
-    trackWorker(this.process);
+    this.exited = trackWorker(this.process);
     const keep = (chunk: Buffer) => {
       if (process.env.DISTLAB_GRADE_DEBUG !== undefined) process.stderr.write(chunk);
       this.output = (this.output + chunk.toString('utf8')).slice(-outputCharsMax);
     };
     this.process.stdout?.on('data', keep);
     this.process.stderr?.on('data', keep);
-    this.process.on('message', (raw: unknown) => this.receive(raw));
+    const channel = this.process.stdio[3] as NodeJS.ReadableStream | null;
+    channel?.on('data', (chunk: Buffer) => this.receive(chunk));
+    // A worker that closes or breaks its end of a pipe fails its run; it never throws here.
+    const streams: ReadonlyArray<NodeJS.EventEmitter | null> = [this.process.stdin, this.process.stdout, this.process.stderr, channel];
+    for (const stream of streams) stream?.on('error', () => this.kill('the grading worker broke its channel to the grader; the run gets no credit'));
     this.process.on('exit', (code, signal) => this.die(exitReason(code, signal, this.output, setup.limits.memoryMb)));
     this.process.on('error', (error) => this.die(`the grading worker could not start: ${error.message}`));
     const init: InitMessage = {
@@ -192,7 +193,7 @@ class Worker {
       isolation: setup.isolation,
       memoryMb: setup.limits.memoryMb,
     };
-    this.process.send(init);
+    this.send(init);
   }
 
   get tail(): string {
@@ -203,13 +204,24 @@ class Worker {
     this.output = '';
   }
 
-  private receive(raw: unknown): void {
-    const checked = verifyLine(this.key, typeof raw === 'string' ? raw : JSON.stringify(raw));
-    if ('problem' in checked) {
-      this.kill(`your code interfered with the grader's channel (${checked.problem}); the run gets no credit`);
+  private receive(chunk: Buffer): void {
+    const frames = this.frames.push(chunk);
+    if (!Array.isArray(frames)) {
+      this.kill(`your code interfered with the grader's channel (${frames.problem}); the run gets no credit`);
       return;
     }
-    const message = checked.message;
+    for (const frame of frames) {
+      if (this.dead !== null) return;
+      const checked = verifyMessage(this.key, frame);
+      if ('problem' in checked) {
+        this.kill(`your code interfered with the grader's channel (${checked.problem}); the run gets no credit`);
+        return;
+      }
+      this.deliver(checked.message);
+    }
+  }
+
+  private deliver(message: WorkerMessage): void {
     const event: WorkerEvent =
       message.type === 'ready'
         ? { kind: 'ready' }
@@ -235,7 +247,7 @@ class Worker {
 
   kill(reason: string): void {
     this.die(reason);
-    if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGKILL');
+    killGroup(this.process);
   }
 
   /** Waits for the next message, or for `timeoutMs` to pass (then kills the worker). */
@@ -252,9 +264,26 @@ class Worker {
     });
   }
 
-  send(message: RunMessage): void {
-    if (this.dead === null) this.process.send(message);
+  send(message: InitMessage | RunMessage): void {
+    if (this.dead === null) this.process.stdin?.write(encodeFrame(message));
   }
+}
+
+/** Node under the permission model: reads only what the worker needs, writes nothing. */
+function nodeCommand(setup: SandboxSetup): string[] {
+  return [
+    process.execPath,
+    '--experimental-permission',
+    // The submission runs in a worker thread (its own isolate) behind the bridge (src/sandbox).
+    '--allow-worker',
+    // One flag per path: Node 20.20 treats a comma-separated list as one (wrong) path.
+    ...readablePaths(setup).map((folder) => `--allow-fs-read=${folder}`),
+    // No --allow-fs-write at all: with write access a worker could plant a symlink in its
+    // folder and read through it anywhere (Node's permission model follows symlinks).
+    `--max-old-space-size=${setup.limits.memoryMb}`,
+    '--no-warnings',
+    setup.childFile,
+  ];
 }
 
 function exitReason(code: number | null, signal: NodeJS.Signals | null, output: string, memoryMb: number): string {
@@ -287,6 +316,7 @@ export async function runPool(
   const queue = [...assignments];
   const records: RunRecord[] = [];
   let loadError: string | null = null;
+  const started: Array<Promise<void>> = [];
   const lane = async (): Promise<void> => {
     let worker: Worker | null = null;
     for (;;) {
@@ -300,21 +330,22 @@ export async function runPool(
         continue;
       }
       if (worker === null) {
-        const started: Worker = new Worker(setup);
-        const event = await started.next(setup.limits.startupWallMs, `loading your code took longer than ${setup.limits.startupWallMs / 1000} s of wall-clock time (an infinite loop at the top level?)`);
+        const fresh: Worker = new Worker(setup);
+        started.push(fresh.exited);
+        const event = await fresh.next(setup.limits.startupWallMs, `loading your code took longer than ${setup.limits.startupWallMs / 1000} s of wall-clock time (an infinite loop at the top level?)`);
         if (event.kind === 'load-error') {
           loadError = event.message;
-          started.kill('done');
+          fresh.kill('done');
           break;
         }
         if (event.kind !== 'ready') {
-          const record = enforcedFailure(assignment, setup, event.kind === 'dead' ? event.reason : 'unexpected message', started.tail);
+          const record = enforcedFailure(assignment, setup, event.kind === 'dead' ? event.reason : 'unexpected message', fresh.tail);
           records.push(record);
           options.onRecord(record);
-          started.kill('done');
+          fresh.kill('done');
           continue;
         }
-        worker = started;
+        worker = fresh;
       }
       worker.clearOutput();
       worker.send({ type: 'run', id: assignment.id, test: assignment.test, hidden: assignment.hidden, seed: assignment.seed, plots: assignment.plots });
@@ -330,6 +361,8 @@ export async function runPool(
     worker?.kill('done');
   };
   await Promise.all(Array.from({ length: Math.max(1, options.jobs) }, lane));
+  // Every worker was killed above; wait until each has exited, so none outlives the grading.
+  await Promise.all(started);
   return { records, loadError };
 }
 

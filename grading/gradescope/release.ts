@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packageRoot } from 'distlab/testing';
+import { answerLines, auditAutograder } from './audit';
 import { zipArchive, type ZipEntry } from './zip';
 
 export interface ReleaseOptions {
@@ -187,6 +188,8 @@ export function release(options: ReleaseOptions): ReleaseReport {
     { name: 'run_autograder', data: Buffer.from(fs.readFileSync(path.join(root, 'grading', 'gradescope', 'run_autograder'), 'utf8').replaceAll('__DISTLAB_LAB__', lab)), mode: 0o755 },
     ...autograderFiles(root).map((file) => ({ name: `distlab/${file}`, data: fs.readFileSync(path.join(root, file)), mode: fs.statSync(path.join(root, file)).mode & 0o777 })),
   ];
+  const leaks = auditAutograder(entries, answerLines(root));
+  if (leaks.length > 0) throw new ReleaseError(`the autograder package would carry answers:\n  ${leaks.join('\n  ')}`);
   const zip = path.join(out, 'autograder.zip');
   fs.writeFileSync(zip, zipArchive(entries));
   return { handout, zip, handoutFiles: written.files, strippedRegions: written.regions, droppedFiles: written.dropped, zipFiles: entries.length };

@@ -8,6 +8,13 @@
 
 const blocked = ['child_process', 'cluster', 'worker_threads', 'inspector', 'v8', 'vm', 'net', 'tls', 'http', 'https', 'http2', 'dgram', 'dns', 'dns/promises', 'module', 'repl', 'trace_events', 'wasi', 'fs', 'fs/promises', 'os'];
 
+/**
+ * Process methods no submission needs: exits, signals (`_kill` too: the unwrapped one),
+ * bindings and addons, `getBuiltinModule` (which bypasses require), debugging, the IPC channel.
+ * The grading worker refuses the same list when a lab runs in its own isolate.
+ */
+export const refusedProcessMethods: readonly string[] = ['exit', 'reallyExit', 'abort', 'kill', '_kill', 'dlopen', 'binding', '_linkedBinding', 'getBuiltinModule', 'chdir', 'setuid', 'setgid', 'seteuid', 'setegid', 'setgroups', 'initgroups', '_debugProcess', '_debugEnd', 'send', 'disconnect', 'openStdin'];
+
 function refuse(what: string): () => never {
   return () => {
     throw new Error(`${what} is not allowed while grading: your node runs in a sandbox and may use only its ctx`);
@@ -27,7 +34,7 @@ export function lockGuest(): void {
     configurable: false,
   });
   const processRecord = process as unknown as Record<string, unknown>;
-  for (const name of ['exit', 'reallyExit', 'abort', 'kill', '_kill', 'dlopen', 'binding', '_linkedBinding', 'getBuiltinModule', 'chdir', 'setuid', 'setgid', 'seteuid', 'setegid', 'setgroups', 'initgroups', '_debugProcess', '_debugEnd', 'send', 'disconnect', 'openStdin']) {
+  for (const name of refusedProcessMethods) {
     try {
       Object.defineProperty(processRecord, name, { value: refuse(`process.${name}`), writable: false, configurable: false });
     } catch {

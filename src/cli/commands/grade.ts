@@ -48,6 +48,7 @@ export function gradeCommand(): Command {
     .option('--timeout <seconds>', 'wall-clock limit per test run', positiveNumber)
     .option('--memory-mb <n>', 'heap limit per worker', positiveInteger)
     .option('--no-pages', 'do not write HTML failure pages')
+    .option('--insecure', 'grade even without OS containment of the workers (no network/PID namespace, unprivileged user, memory rlimit); results.json says so', false)
     .option('--public-seeds <n>', 'with --mutants: public seeds 1..n for the "caught by public" column', positiveInteger)
     .option('--only <names>', 'with --mutants: only these mutants (comma-separated)')
     .option('--mutants', "grade the reference and every buggy variant in grading/mutants/<lab>/ and print which suite caught each", false)
