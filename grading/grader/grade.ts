@@ -129,22 +129,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
     } catch (error) {
       return { ...finishUnloadable(outDir, plan, config, loadMessage(error), started, extra, options), scratch };
     }
-    const workerFolder = path.join(scratch, 'worker');
-    const setup: SandboxSetup = {
-      root,
-      runtimeRoot: runtimeRoot(root),
-      scratch: workerFolder,
-      childFile: prepareScratch(workerFolder, workerCode(root)),
-      lab: loaded.source,
-      labFolder: publicLabFolder(loaded.dir, root),
-      hidden: hiddenGraph,
-      submission: { file: compiled.file, source: compiled.source, files: compiled.files, graph: compiled.graph },
-      limits,
-      isolation,
-      containment: contained,
-    };
-    fs.chmodSync(workerFolder, 0o755);
-    checkReadableByWorker(contained, [process.execPath, path.join(setup.runtimeRoot, 'index.js'), path.join(root, 'node_modules', 'rxjs', 'package.json'), setup.childFile]);
+    const setup = workerSetup(scratch, root, loaded, hiddenGraph, compiled, limits, isolation, contained);
     const assignments = assignmentsFor(plan, seeds);
     const records = await runWithProgress(setup, assignments, options);
     if (records.loadError !== null) {
@@ -168,6 +153,27 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** What the workers get: their folder (readable by the contained user), the code, the limits. */
+function workerSetup(scratch: string, root: string, loaded: LoadedLab, hidden: CompiledGraph | null, compiled: CompiledImplementation, limits: GradingLimits, isolation: Isolation, contained: Containment): SandboxSetup {
+  const workerFolder = path.join(scratch, 'worker');
+  const setup: SandboxSetup = {
+    root,
+    runtimeRoot: runtimeRoot(root),
+    scratch: workerFolder,
+    childFile: prepareScratch(workerFolder, workerCode(root)),
+    lab: loaded.source,
+    labFolder: publicLabFolder(loaded.dir, root),
+    hidden,
+    submission: { file: compiled.file, source: compiled.source, files: compiled.files, graph: compiled.graph },
+    limits,
+    isolation,
+    containment: contained,
+  };
+  fs.chmodSync(workerFolder, 0o755);
+  checkReadableByWorker(contained, [process.execPath, path.join(setup.runtimeRoot, 'index.js'), path.join(root, 'node_modules', 'rxjs', 'package.json'), setup.childFile]);
+  return setup;
 }
 
 /**
