@@ -12,6 +12,11 @@
  *   that snapshot that follow must be ignored (not newer than what it applied).
  * - After the service snapshots and the cluster goes quiet, the persisted state is small:
  *   snapshot() persists the trimmed log.
+ * - An AppendEntries delayed on its way arrives after a newer one the follower acknowledged:
+ *   it must not cut the entries after it (Figure 2, AppendEntries rule 3: only on a conflict).
+ * - A follower holds hundreds of entries of an old term where a leader elected with a long log
+ *   holds a newer term: backing up one entry per round trip takes tens of seconds, one term
+ *   per round trip (the lab's fast backup) a few round trips.
  */
 import { persistedStateBounded, termStableWhileHealthy } from 'distlab/check';
 import { raftElectionTimeoutMs, snapshotInterval, type RaftHarness } from '../../../labs/raft/harness';
@@ -92,6 +97,68 @@ async function snapshotThenIdle(h: RaftHarness, trace: TraceRecording, bytes: nu
   assertInvariant(h, trace, persistedStateBounded({ atMs: h.now(), stateBytesMax: 3 * bytes }), 'safety');
 }
 
+/**
+ * The old leader and one follower (alone together) take `entries` uncommitted entries; the
+ * other three elect a leader and commit `entries` entries of their own; then that leader goes
+ * away and the follower comes back, so the next leader is elected with its long log and its
+ * nextIndex for the follower starts past all of the follower's stale entries.
+ */
+async function divergentBackup(h: RaftHarness, entries: number): Promise<void> {
+  await h.one(h.randomCommand(), 5, true);
+  const old = await h.checkOneLeader();
+  const [follower = 0, ...majority] = othersOf(h, old);
+  for (const x of majority) h.disconnect(x);
+  for (let k = 0; k < entries; k++) h.start(old, h.randomCommand());
+  await h.sleep(raftElectionTimeoutMs);
+  h.disconnect(old);
+  h.disconnect(follower);
+  for (const x of majority) h.connect(x);
+  const middle = await awaitAnyLeader(h, majority, 5000);
+  if (middle === -1) h.fail('liveness', `no leader among servers ${majority.join(', ')} within 5 s after they were reconnected`);
+  let last = 0;
+  for (let k = 0; k < entries; k++) last = h.start(middle, h.randomCommand())?.index ?? last;
+  if (!(await awaitApplied(h, last, 3, 10_000))) h.fail('liveness', `leader ${middle} did not get ${entries} commands applied by 3 servers within 10 s`);
+  h.disconnect(middle);
+  h.connect(follower);
+  const rest = majority.filter((x) => x !== middle);
+  const next = await awaitAnyLeader(h, rest, 5000);
+  if (next === -1) h.fail('liveness', `no leader among servers ${rest.join(', ')} within 5 s after leader ${middle} was disconnected`);
+  await commitOn(h, next, 3, `after server ${follower} came back holding ${entries} entries of an older term (back up nextIndex by a term per reply, not by an entry)`);
+  h.connect(old);
+  h.connect(middle);
+}
+
+/**
+ * Leader L, follower F, and O away. L's first AppendEntries to F takes 600 ms; a newer one
+ * (two entries) arrives first, F acknowledges it and L commits and applies both. F's replies
+ * are then cut, so L cannot repair F; the stale request arrives. L goes away and O comes back:
+ * F, the only server with the newest entries, must lead with every one of them.
+ */
+async function staleAppendAfterNewer(h: RaftHarness): Promise<void> {
+  const network = h.world.network;
+  const id = (i: number) => h.ids[i] ?? '';
+  await h.one(h.randomCommand(), 3, true);
+  const leader = await h.checkOneLeader();
+  const [follower = 0, away = 0] = othersOf(h, leader);
+  h.disconnect(away);
+  const link = { source: id(leader), target: id(follower) };
+  network.setLinkLatency(link, { msMin: 600, msMax: 600 });
+  h.start(leader, h.randomCommand());
+  await h.sleep(50);
+  network.setLinkLatency(link, null);
+  const newest = h.start(leader, h.randomCommand());
+  if (newest === null || !newest.isLeader) h.fail('liveness', `server ${leader} stopped being leader while nothing happened to it`);
+  if (!(await awaitApplied(h, newest.index, 2, 500))) h.fail('liveness', `leader ${leader} and follower ${follower} did not apply index ${newest.index} within 500 ms on a healthy link`);
+  network.cut(id(follower), id(leader));
+  await h.sleep(1000);
+  h.disconnect(leader);
+  network.uncut(id(follower), id(leader));
+  h.connect(away);
+  await h.one(h.randomCommand(), 2, true);
+  h.connect(leader);
+  await h.one(h.randomCommand(), 3, true);
+}
+
 const commandBytes = 300;
 
 export const targetedTests: readonly RaftTest[] = [
@@ -120,6 +187,12 @@ export const targetedTests: readonly RaftTest[] = [
   ),
   test('HiddenSnapshotOverHeldEntries3D', '3D', 'a follower that receives a snapshot while it holds later entries keeps them, and ignores stale copies of the snapshot', world({ unreliable: false }), 3, true, async (h) => {
     for (let round = 0; round < 3; round++) await snapshotOverHeldEntries(h);
+  }),
+  test('HiddenStaleAppendAfterNewer3B', '3B', 'an AppendEntries that arrives after a newer one does not cut entries the follower acknowledged', world({ unreliable: false }), 3, false, async (h) => {
+    for (let round = 0; round < 3; round++) await staleAppendAfterNewer(h);
+  }),
+  test('HiddenDivergentBackup3B', '3B', 'a follower holding hundreds of entries of an old term is brought in line within seconds by a leader elected with a long log', world({ unreliable: false }), 5, false, async (h) => {
+    await divergentBackup(h, 300);
   }),
   test('HiddenIdleAfterSnapshot3D', '3D', 'once the service has snapshotted and the cluster is idle, the persisted state is small', world({ unreliable: false }), 3, true, async (h, trace) => {
     await snapshotThenIdle(h, trace, commandBytes);

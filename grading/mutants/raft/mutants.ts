@@ -40,7 +40,7 @@ const firstMutants: readonly Mutant[] = [
   {
     name: 'one-entry-backup',
     mistake: 'the leader backs nextIndex up one entry per rejection instead of one term',
-    caughtBy: ['TestBackup3B'],
+    caughtBy: ['HiddenDivergentBackup3B', 'TestBackup3B'],
     edits: [
       {
         find: "  if (reply.xTerm === -1) next = reply.xLength;\n  else {\n    const last = rf.log.lastIndexOfTerm(reply.xTerm);\n    next = last === -1 ? reply.xIndex : last + 1;\n  }\n",
@@ -121,7 +121,7 @@ const firstMutants: readonly Mutant[] = [
   {
     name: 'truncate-on-every-append',
     mistake: 'AppendEntries truncates the log after prevLogIndex even when the entries match, so a stale short request erases newer entries',
-    caughtBy: ['HiddenLongLeaderIsolation3B', 'HiddenCrashDuringInstall3D'],
+    caughtBy: ['HiddenStaleAppendAfterNewer3B', 'HiddenLongLeaderIsolation3B', 'HiddenCrashDuringInstall3D'],
     edits: [
       {
         find: '      if (at <= this.lastIndex && this.termAt(at) === entry.term) return;\n      if (at <= this.lastIndex) this.entries.length = at - this.snapshotIndex; // conflict: cut here\n',
