@@ -169,7 +169,8 @@ describe('release: autograder.zip', () => {
     const bad = runAutograder(gradescope, mutantFile);
     expect(bad.score).toBeLessThan(100);
     expect(bad.tests.find((test) => test.name.includes('HiddenFigure8Scripted3C'))?.status).toBe('failed');
-  });
+    // Two whole gradings (about 70 s on an idle machine): a bound against a hang, not a timing.
+  }, 400_000);
 });
 
 describe('release: autograder.zip under attack', () => {
