@@ -116,7 +116,7 @@ export type RSMClass = new (ctx: NodeContext, config: RSMConfig) => RSMNode;
 
 // ----- 4B/4C: the key/value service -----------------------------------------------------------
 
-/** What a Put can return (lab 2's semantics). `ErrMaybe` only ever comes from the Clerk. */
+/** What a Put can return (lab 2's semantics, restated from labs/kvsrv/types.ts so a submission compiles alone). `ErrMaybe` only ever comes from the Clerk. */
 export type PutErr = 'OK' | 'ErrNoKey' | 'ErrVersion' | 'ErrMaybe';
 /** What a Get can return in `err`. */
 export type GetErr = 'OK' | 'ErrNoKey';
