@@ -14,6 +14,7 @@ const measuredSeconds: Readonly<Record<string, number>> = {
   'grading/release.test.ts': 45,
   'test/notebook-execute.test.ts': 40,
   'test/lecture-notebooks-execute.test.ts': 37,
+  'test/lecture-notebooks-late.test.ts': 45,
   'grading/grader.test.ts': 24,
   'test/testing-built-cli.test.ts': 22,
   'test/browser-jupyterlab-lecture.test.ts': 22,

@@ -10,16 +10,21 @@ const cellTimeoutMs = 120_000;
 const vegaLiteMime = 'application/vnd.vegalite.v5+json';
 
 /**
- * The lecture notebooks, relative to notebooks/, in three groups run by three test files so
+ * The lecture notebooks, relative to notebooks/, in four groups run by four test files so
  * vitest runs them in parallel and no file passes the 2-minute limit: 00-03 in
- * notebook-execute.test.ts, 04 onwards in lecture-notebooks-execute.test.ts, and the
- * translations (zh/) in lecture-notebooks-zh.test.ts.
+ * notebook-execute.test.ts, 04-07 in lecture-notebooks-execute.test.ts, 08 onwards (real mode,
+ * read paths) in lecture-notebooks-late.test.ts, and the translations (zh/) in
+ * lecture-notebooks-zh.test.ts.
  */
-export function lectureNotebooks(group: 'first' | 'second' | 'translations'): string[] {
+export function lectureNotebooks(group: 'first' | 'second' | 'third' | 'translations'): string[] {
   const all = fs.readdirSync(notebooksDir, { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.ipynb') && !name.includes('.ipynb_checkpoints'))
     .sort();
-  const groupOf = (name: string): string => (name.includes(path.sep) ? 'translations' : Number(name.slice(0, 2)) < 4 ? 'first' : 'second');
+  const groupOf = (name: string): string => {
+    if (name.includes(path.sep)) return 'translations';
+    const number = Number(name.slice(0, 2));
+    return number < 4 ? 'first' : number < 8 ? 'second' : 'third';
+  };
   return all.filter((name) => groupOf(name) === group);
 }
 
