@@ -24,6 +24,8 @@ export const linearizabilityCheckMs = 1000;
 /** After a client phase ends, each client must finish its current operation within this long. */
 const clientFinishMsMax = 30_000;
 const pollMs = 10;
+/** Client operations at one virtual instant after which the tester stops (a Clerk that sends nothing). */
+const operationsPerInstantMax = 10_000;
 
 export interface KvTestOptions {
   readonly servers: number;
@@ -58,6 +60,7 @@ export class KvraftClient {
   }
 
   async get(key: string): Promise<GetReply> {
+    this.tester.countInstant(`Clerk.get on client ${this.id}`);
     const operation = this.tester.world.invoke(this.id, { kind: 'get', key });
     const reply = await this.tester.guard(this.id, `Clerk.get(${shown(key)})`, () => this.clerk().get(key));
     if (reply === null || typeof reply !== 'object' || typeof reply.value !== 'string' || !Number.isInteger(reply.version) || (reply.err !== 'OK' && reply.err !== 'ErrNoKey')) {
@@ -68,6 +71,7 @@ export class KvraftClient {
   }
 
   async put(key: string, value: string, version: number): Promise<PutErr> {
+    this.tester.countInstant(`Clerk.put on client ${this.id}`);
     const operation = this.tester.world.invoke(this.id, { kind: 'put', key, value, version });
     const err = await this.tester.guard(this.id, `Clerk.put(${shown(key)}, ${shown(value)}, ${version})`, () => this.clerk().put(key, value, version));
     if (!putErrs.includes(err)) {
@@ -164,6 +168,19 @@ export class KvraftTester extends Tester<KvraftImplementation> {
       this.fail('crash', `${what} on client ${client} threw ${messageOf(error)}`);
     } finally {
       this.pending.delete(client);
+    }
+  }
+
+  private instant = { atMs: -1, operations: 0 };
+
+  /**
+   * Fails when clients make more than `operationsPerInstantMax` operations without virtual time
+   * moving: a Clerk that answers without sending anything would loop forever at one instant.
+   */
+  countInstant(what: string): void {
+    if (this.instant.atMs !== this.now()) this.instant = { atMs: this.now(), operations: 0 };
+    if (++this.instant.operations > operationsPerInstantMax) {
+      this.fail('crash', `${operationsPerInstantMax} client operations returned at one virtual instant (the last: ${what}); a Clerk must reach a server, which takes time: is it written?`);
     }
   }
 

@@ -95,6 +95,13 @@ describe('kvraft lab: the skeleton (over the reference Raft) fails cleanly, sayi
     expect(outcome.failure).toMatch(/no server answered OK to an Inc within 10 s \(server \d says it leads: does its RSM answer once the request is applied\?\)/);
   });
 
+  it('TestBasic4B: the unwritten Clerk fails the test at once, naming the method', async () => {
+    const { outcome } = await runTest(kvraftLab, test('TestBasic4B'), kvraftLab.implementationFrom({ ...skeleton, Raft }), 1);
+    expect(outcome.kind).toBe('crash');
+    expect(outcome.failure).toMatch(/Clerk\.(put|get) is not written yet/);
+    expect(outcome.virtualMs).toBe(0);
+  });
+
   it('the skeleton loads its Raft from lab 3 with lab3Raft, lazily', () => {
     expect((skeleton.Raft as unknown as { lab3Source: string }).lab3Source).toBe('../raft/raft.ts');
   });
