@@ -14,4 +14,4 @@ export type { ShrinkOptions, ShrinkProgress, ShrinkResult, ShrinkRun } from './s
 export { exploreSchedules, applySchedule, abstractStates, describeAction } from './explore';
 export type { ExploreAction, ExploreBounds, ExploreResult, ExploreRun, Schedule, ScheduleStep } from './explore';
 export { diffRuns, shrinkRun, exploreRuns, runMasked, runScheduled, labTest } from './lab-runs';
-export type { LabRun } from './lab-runs';
+export type { LabRun, DiffRunsResult } from './lab-runs';

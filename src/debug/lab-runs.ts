@@ -42,12 +42,24 @@ export function runScheduled<I>(lab: Lab<I>, test: LabTest<I>, impl: I, schedule
 }
 
 /**
+ * What diffRuns returns. A named interface, so that a notebook's `const diffed = await diffRuns(...)`
+ * has a type tslab can write in its declarations (an inferred object type would name vega-lite's
+ * files by path, which fails when node_modules lies outside the notebook's folder).
+ */
+export interface DiffRunsResult {
+  readonly divergence: Divergence | null;
+  readonly lines: string[];
+  readonly spec: VegaLiteSpec;
+  readonly runs: [LabRun, LabRun];
+}
+
+/**
  * Both versions on one seed and where their traces first differ.
  *
  * @example
  * const { lines, spec } = await diffRuns(raftLab, 'TestBackup3B', 3, raftLab.implementationFrom({ Raft: RaftBefore }), raftLab.implementationFrom({ Raft }));
  */
-export async function diffRuns<I>(lab: Lab<I>, name: string, seed: number, a: I, b: I, names: readonly [string, string] = ['A', 'B']): Promise<{ divergence: Divergence | null; lines: string[]; spec: VegaLiteSpec; runs: [LabRun, LabRun] }> {
+export async function diffRuns<I>(lab: Lab<I>, name: string, seed: number, a: I, b: I, names: readonly [string, string] = ['A', 'B']): Promise<DiffRunsResult> {
   const test = labTest(lab, name);
   const left = await runTest(lab, test, a, seed);
   const right = await runTest(lab, test, b, seed);
