@@ -43,7 +43,7 @@ const loggedEvents: ReadonlySet<TraceEventInput['type']> = new Set(['node.log', 
  * describes it (its time is ms since this process started).
  */
 export function logLine(incarnation: number, text: string): string {
-  return `${new Date().toISOString()} #${incarnation} ${text.trimStart()}`;
+  return `${new Date().toISOString()} #${incarnation} ${text.trimStart()}`; // wall-clock-ok: real mode stamps its per-node logs with the real instant
 }
 
 export class Host {
