@@ -21,7 +21,14 @@ const distManifest = {
   main: 'index.js',
   types: 'index.d.ts',
 };
-fs.writeFileSync(path.join(dist, 'package.json'), `${JSON.stringify(distManifest, null, 2)}\n`);
+// Rewritten only when it changes: a build while notebooks or tests run (a test of `npm start`)
+// must not truncate a manifest another process is reading.
+const manifestFile = path.join(dist, 'package.json');
+const manifestText = `${JSON.stringify(distManifest, null, 2)}\n`;
+if (!fs.existsSync(manifestFile) || fs.readFileSync(manifestFile, 'utf8') !== manifestText) {
+  fs.writeFileSync(`${manifestFile}.${process.pid}.tmp`, manifestText);
+  fs.renameSync(`${manifestFile}.${process.pid}.tmp`, manifestFile);
+}
 
 const link = path.join(root, 'node_modules', 'distlab');
 fs.mkdirSync(path.dirname(link), { recursive: true });

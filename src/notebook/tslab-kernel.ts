@@ -15,6 +15,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { jupyterParentPid, onOrphaned } from './orphan-guard';
 
 /** The part of tslab's `ZmqServer` the start-up fix relies on. */
 export interface BindingServer {
@@ -70,9 +71,17 @@ function configPathFrom(argv: readonly string[]): string {
   return value;
 }
 
-/** Starts this checkout's tslab kernel (not a tslab found from the notebook's folder). */
+/**
+ * Starts this checkout's tslab kernel (not a tslab found from the notebook's folder). The kernel
+ * ends when the Jupyter server or headless runner that launched it is gone (orphan-guard.ts):
+ * Jupyter runs kernels in a session of their own, so nothing else would ever stop it.
+ */
 export function startKernel(argv: readonly string[], root: string): void {
   const configPath = configPathFrom(argv);
+  onOrphaned(() => {
+    process.stderr.write('distlab kernel: the Jupyter process that started this kernel is gone; exiting.\n');
+    process.exit(0);
+  }, jupyterParentPid());
   const tslab = path.join(root, 'node_modules', 'tslab');
   const jupyter = require(path.join(tslab, 'dist', 'jupyter.js')) as { ZmqServer: { prototype: BindingServer } };
   orderKernelBinds(jupyter.ZmqServer.prototype);

@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { KvInput } from '../check';
+import { parentDeathPrefix } from '../notebook/orphan-guard';
 import { EtcdPeerProxy } from './etcd-proxy';
 import { MemberProcess } from './member-process';
 import { freePorts, spawnReady, type StartedChild } from './processes';
@@ -45,12 +46,6 @@ export function findEtcd(): string {
   );
 }
 
-/** `setpriv --pdeathsig KILL`, when present: etcd then dies with the runner even if the runner is SIGKILLed. */
-function deathGuard(): string[] {
-  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((file) => fs.existsSync(file));
-  return setpriv === undefined ? [] : [setpriv, '--pdeathsig', 'KILL', '--'];
-}
-
 interface EtcdAddress {
   readonly name: string;
   readonly clientPort: number;
@@ -73,7 +68,8 @@ class EtcdMember extends MemberProcess implements RunMember {
 
   protected launch(): Promise<StartedChild> {
     const { name, clientPort, peerPort, proxyPort } = this.address;
-    const guard = deathGuard();
+    // etcd then dies with the runner even if the runner is SIGKILLed.
+    const guard = parentDeathPrefix('KILL');
     const args = [
       this.binary, '--name', name, '--data-dir', this.dataDir,
       '--listen-client-urls', `http://127.0.0.1:${clientPort}`, '--advertise-client-urls', `http://127.0.0.1:${clientPort}`,
