@@ -17,6 +17,7 @@ const measuredSeconds: Readonly<Record<string, number>> = {
   'test/lecture-notebooks-late.test.ts': 45,
   'grading/grader.test.ts': 24,
   'test/testing-built-cli.test.ts': 22,
+  'test/notebook-start.test.ts': 25,
   'test/browser-jupyterlab-lecture.test.ts': 22,
   'test/browser-jupyterlab-raft.test.ts': 21,
   'test/lecture-notebooks-zh.test.ts': 21,
