@@ -9,6 +9,7 @@
  *     "hidden": "../hidden/raft/index.ts",   module exporting `hiddenTests`, relative to this file
  *     "reference": "../solutions/raft/raft.ts",  the reference solution (mutants, sweeps), relative to this file
  *     "support": ["../../labs/raft"],  public files or folders copied beside the submission
+ *     "uses": ["raft"],               earlier labs whose code the submission brings (lab 4 runs on lab 3's Raft; see stage.ts)
  *     "limits": { "wallMsPerRun": 60000, "memoryMb": 512, "eventsMax": 20000000, "startupWallMs": 20000 }
  *   }
  */
@@ -38,6 +39,12 @@ export const gradingConfigSchema = z
     reference: z.string().optional(),
     /** Public files or folders a submission may import beside itself (e.g. labs/raft), relative to this file. */
     support: z.array(z.string()).default([]),
+    /**
+     * Earlier labs the submission's code runs on (kvraft: ["raft"]): the submission brings one
+     * file per lab (`raft.ipynb` or `raft.ts`), staged as labs/<lab>/ beside that lab's public
+     * files (grading/grader/stage.ts).
+     */
+    uses: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a lab name (a folder of labs/)')).default([]),
     // The defaults are written once, in limitsSchema: an absent "limits" parses as {}.
     limits: limitsSchema.prefault({}),
   })

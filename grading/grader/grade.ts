@@ -35,6 +35,9 @@ import { gradescopeResults, unloadableResults, verdicts, type GradescopeResults,
 import type { Isolation } from './protocol';
 import { containment, ContainmentUnavailableError, insecureNotice, processMemoryMb, type Containment } from './containment';
 import { prepareScratch, runPool, type Assignment, type RunRecord, type SandboxSetup } from './sandbox';
+import { stageSubmission, type LabSlot, type StagedSubmission } from './stage';
+
+export { stageSubmission } from './stage';
 
 export interface GradeOptions {
   /** The submission: a `.ts` module or a lab notebook. */
@@ -124,8 +127,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   try {
     let compiled: CompiledImplementation;
     try {
-      checkSubmissionSize(options.submission);
-      compiled = compileSubmission(stageSubmission(options.submission, path.join(scratch, 'submission'), supportFiles(config)), root);
+      compiled = compileStaged(stageFor(options, config, loaded.lab.name, root, path.join(scratch, 'submission')), root);
     } catch (error) {
       return { ...finishUnloadable(outDir, plan, config, loadMessage(error), started, extra, options), scratch };
     }
@@ -256,44 +258,6 @@ async function hiddenTestsOf(graph: CompiledGraph): Promise<ReadonlyArray<LabTes
   return tests as ReadonlyArray<LabTest<unknown>>;
 }
 
-/**
- * Copies the submission (a file, plus the .ts files beside it, which it may import) into
- * `folder`, then the lab's public support files (a file, or a folder copied recursively: e.g.
- * labs/raft, whose types.ts and notebook helpers a lab notebook imports). Support files are the
- * official copies: they replace a submitted file of the same name, except the submission
- * itself. Returns the staged submission's path. Only the staged copy is compiled.
- */
-export function stageSubmission(submission: string, folder: string, support: readonly string[]): string {
-  const source = path.resolve(submission);
-  if (!fs.existsSync(source) || !fs.statSync(source).isFile()) return source; // the loader explains
-  fs.mkdirSync(folder, { recursive: true });
-  const siblings = fs.readdirSync(path.dirname(source)).filter((name) => /\.tsx?$/.test(name) && !name.endsWith('.d.ts') && !name.endsWith('.test.ts'));
-  for (const name of siblings) {
-    const file = path.join(path.dirname(source), name);
-    if (fs.statSync(file).isFile() && fs.statSync(file).size <= stagedFileBytesMax) fs.copyFileSync(file, path.join(folder, name));
-  }
-  const staged = path.join(folder, path.basename(source));
-  for (const entry of support) copySupport(entry, folder, staged);
-  fs.copyFileSync(source, staged);
-  return staged;
-}
-
-function copySupport(entry: string, target: string, staged: string): void {
-  if (!fs.existsSync(entry)) return;
-  if (fs.statSync(entry).isDirectory()) {
-    for (const item of fs.readdirSync(entry, { withFileTypes: true })) {
-      const from = path.join(entry, item.name);
-      if (item.isDirectory()) copySupport(from, path.join(target, item.name), staged);
-      else if (item.isFile() && /\.tsx?$/.test(item.name) && !item.name.endsWith('.test.ts')) copySupport(from, target, staged);
-    }
-    return;
-  }
-  const destination = path.join(target, path.basename(entry));
-  if (destination === staged) return;
-  fs.mkdirSync(target, { recursive: true });
-  fs.copyFileSync(entry, destination);
-}
-
 /** Bytes of a submitted notebook (outputs included) and of a submitted .ts file; cells of a notebook. */
 export const submissionLimits = { notebookBytesMax: 8 * 1024 * 1024, moduleBytesMax: 1024 * 1024, notebookCellsMax: 2000 } as const;
 
@@ -318,17 +282,14 @@ export function checkSubmissionSize(submission: string): void {
   }
 }
 
-/** Files larger than this beside a submission are not staged. */
-const stagedFileBytesMax = 2 * 1024 * 1024;
-
 /**
  * Compiles the submission. Its module graph must stay inside its own folder: a submission
  * that imports `../../grading/solutions/...` would otherwise have the parent compile the
  * reference into it.
  */
-export function compileSubmission(file: string, root: string): CompiledImplementation {
+export function compileSubmission(file: string, root: string, within = path.dirname(path.resolve(file))): CompiledImplementation {
   const transpiled = compileImplementation(file, { typeCheck: false });
-  const folder = path.dirname(transpiled.file);
+  const folder = within;
   const grading = path.join(root, 'grading');
   const inside = (parent: string, child: string) => {
     const relative = path.relative(parent, child);
@@ -338,10 +299,52 @@ export function compileSubmission(file: string, root: string): CompiledImplement
   if (outside.length > 0) {
     throw new ImplementationLoadError(
       'import',
-      `${path.basename(file)} imports files outside its own folder (${outside.map((member) => path.basename(member)).join(', ')}): a submission may import only the distlab package, npm packages and files it brings along.`,
+      `${path.basename(file)} imports files outside its own folder and the submission's other lab folders (${outside.map((member) => path.basename(member)).join(', ')}): a submission may import only the distlab package, npm packages and files it brings along.`,
     );
   }
   return compileImplementation(file);
+}
+
+/**
+ * Stages the submission with the earlier labs its lab runs on (the config's `uses`), checking
+ * the size of each lab's file before anything parses it.
+ */
+function stageFor(options: GradeOptions, config: GradingConfig, lab: string, root: string, stage: string): StagedSubmission {
+  const slot = (name: string, support: readonly string[]): LabSlot => ({ lab: name, support });
+  const uses = config.uses.map((name) => slot(name, supportOfLab(name, root)));
+  return stageSubmission(options.submission, stage, slot(lab, supportFiles(config)), uses, checkSubmissionSize);
+}
+
+/** The public files of an earlier lab: its config's `support`, else its folder labs/<lab>. */
+function supportOfLab(lab: string, root: string): string[] {
+  const file = path.join(root, 'grading', 'config', `${lab}.json`);
+  return fs.existsSync(file) ? supportFiles(readGradingConfig(file)) : [path.join(root, 'labs', lab)];
+}
+
+/**
+ * Compiles the staged main lab and each earlier lab (type-checked, each in its own program:
+ * a notebook non-strict, a module strict) and joins them into one module graph, in which
+ * `lab3Raft('../raft/raft.ipynb')` finds the earlier lab's compiled code (labs/kvraft/lab3.ts).
+ * A problem in an earlier lab's file is reported under the name it was submitted as.
+ */
+export function compileStaged(staged: StagedSubmission, root: string): CompiledImplementation {
+  const compile = (file: string, shown: string, context: (message: string) => string): CompiledImplementation => {
+    try {
+      return compileSubmission(file, root, staged.root);
+    } catch (error) {
+      if (!(error instanceof ImplementationLoadError)) throw error;
+      throw new ImplementationLoadError(error.problem, context(error.message.split(file).join(shown)), error.details);
+    }
+  };
+  const main = compile(staged.main, path.basename(staged.main), (message) => message);
+  const modules: Record<string, string> = {};
+  const files: string[] = [];
+  for (const earlier of staged.earlier) {
+    const compiled = compile(earlier.file, earlier.submitted, (message) => `your ${earlier.lab} lab (${earlier.submitted}), which this lab runs on: ${message}`);
+    Object.assign(modules, compiled.graph.modules);
+    files.push(...compiled.files);
+  }
+  return { ...main, files: [...new Set([...main.files, ...files])], graph: { entry: main.graph.entry, modules: { ...modules, ...main.graph.modules } } };
 }
 
 function loadMessage(error: unknown): string {

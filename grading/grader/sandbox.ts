@@ -71,12 +71,22 @@ const outputCharsMax = 4000;
 /** The folders a worker may read: scratch, the built runtime, node_modules, the lab (built and source; public). */
 export function readablePaths(setup: SandboxSetup): string[] {
   const paths = [setup.scratch, setup.runtimeRoot, path.join(setup.root, 'node_modules')];
-  if (setup.lab.kind === 'require') paths.push(path.dirname(setup.lab.file));
+  // Labs import each other's public modules (kvraft's tester uses kvsrv's history and plots):
+  // a built lab reads every built public lab (dist/labs, the handout's labs/ compiled).
+  if (setup.lab.kind === 'require') paths.push(builtLabs(setup) ?? path.dirname(setup.lab.file));
   if (setup.labFolder !== null && fs.existsSync(setup.labFolder)) paths.push(setup.labFolder);
   // Node checks the paths it opens after resolving symlinks: a linked node_modules, or linked
   // packages inside it (node_modules/distlab -> dist/src).
   const real = paths.map((folder) => (fs.existsSync(folder) ? fs.realpathSync(folder) : folder));
   return [...new Set([...paths, ...real, ...linkedPackages(path.join(setup.root, 'node_modules'))])];
+}
+
+/** `<root>/dist/labs` when the lab was built there, else null. */
+function builtLabs(setup: SandboxSetup): string | null {
+  if (setup.lab.kind !== 'require') return null;
+  const labs = path.join(setup.root, 'dist', 'labs');
+  const relative = path.relative(labs, setup.lab.file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? null : labs;
 }
 
 /** Real folders of the symlinked packages in `modules` (and in its @scopes), at most 2000. */

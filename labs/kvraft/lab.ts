@@ -4,7 +4,7 @@
  * the implementation in a submission, and the plots of a run.
  *
  * The implementation includes the student's own Raft: the submission exports `Raft` (the
- * skeleton re-exports the lab-3 file, `export { Raft } from '../raft/raft'`), and the tester
+ * skeleton loads the lab-3 file, `export const Raft = lab3Raft('../raft/raft.ts')`), and the tester
  * hands that class to every RSM it builds (README.md, "Bringing in your Raft").
  *
  * Example:
@@ -30,7 +30,7 @@ interface Expected {
 
 const expected: Record<keyof KvraftImplementation, Expected> = {
   Raft: {
-    shape: "your lab-3 Raft, new Raft(ctx, { peers, me }) with start, getState, snapshot and apply$ (in a .ts submission: export { Raft } from '../raft/raft')",
+    shape: "your lab-3 Raft, new Raft(ctx, { peers, me }) with start, getState, snapshot and apply$ (export const Raft = lab3Raft('../raft/raft.ipynb'), or '../raft/raft.ts')",
     methods: ['start', 'getState', 'snapshot'],
     optional: false,
   },

@@ -110,9 +110,18 @@ function evaluateModule(graph: CompiledGraph, file: string, cache: Map<string, {
   return module.exports;
 }
 
-function makeRequire(graph: CompiledGraph, file: string, cache: Map<string, { exports: Namespace }>): (specifier: string) => unknown {
+/**
+ * The `require` a graph module gets. Its `inGraph(specifier)` says whether a relative or
+ * absolute specifier names a module compiled into the graph: the grader compiles the earlier
+ * labs a submission brings into its graph, and lab 4's `lab3Raft` takes the lab-3 Raft from
+ * there instead of reading files (which a grading worker cannot).
+ */
+export type GraphRequire = ((specifier: string) => unknown) & { readonly inGraph: (specifier: string) => boolean };
+
+function makeRequire(graph: CompiledGraph, file: string, cache: Map<string, { exports: Namespace }>): GraphRequire {
   const besideFile = createRequire(file);
-  return (specifier: string): unknown => {
+  const inGraph = (specifier: string): boolean => (specifier.startsWith('.') || path.isAbsolute(specifier)) && localModule(graph, path.resolve(path.dirname(file), specifier)) !== null;
+  const localRequire = (specifier: string): unknown => {
     const distlab = loadedDistlab.get(specifier);
     if (distlab !== undefined) return distlab;
     if (specifier in distlabEntries) {
@@ -131,6 +140,7 @@ function makeRequire(graph: CompiledGraph, file: string, cache: Map<string, { ex
       return besideFile(specifier);
     }
   };
+  return Object.assign(localRequire, { inGraph });
 }
 
 /** The graph module a relative import names (`./x` -> `./x.ts`, `./x/index.ts`), or null. */
