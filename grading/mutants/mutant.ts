@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readGradingConfig } from '../grader/config';
 
 export interface MutantEdit {
   /**
@@ -60,8 +61,20 @@ export function writeSubmission(folder: string, file: string, code: string, lab:
     if (fs.existsSync(source)) fs.copyFileSync(source, path.join(folder, path.basename(source)));
     return `${quote}./${path.basename(rest).replace(/\.(js|ts)$/, '')}${quote}`;
   });
+  // Another lab's public modules (`../../../labs/kvraft/types` in shardkv): that lab's folder of
+  // a submission of several labs, beside this one.
+  const otherLab = /(['"])\.\.\/\.\.\/\.\.\/labs\/([\w-]+)\/([^'"]+)\1/g;
+  const relinked = rewritten.replace(otherLab, (_match, quote: string, other: string, rest: string) => {
+    const source = path.join(root, 'labs', other, `${rest.replace(/\.(js|ts)$/, '')}.ts`);
+    const copy = path.join(folder, '..', other, path.basename(source));
+    if (fs.existsSync(source) && !fs.existsSync(copy)) {
+      fs.mkdirSync(path.dirname(copy), { recursive: true });
+      fs.copyFileSync(source, copy);
+    }
+    return `${quote}../${other}/${path.basename(rest).replace(/\.(js|ts)$/, '')}${quote}`;
+  });
   const target = path.join(folder, file);
-  fs.writeFileSync(target, rewritten);
+  fs.writeFileSync(target, relinked);
   return target;
 }
 
@@ -69,23 +82,59 @@ export function writeSubmission(folder: string, file: string, code: string, lab:
  * Writes the lab's reference with `mutant` applied (`null`: the reference itself) into `folder`
  * as a submission and returns the file to grade: `<lab>.ts` for a one-file reference, else
  * every module of grading/solutions/<lab>/ (not tests, not `buggy-*` variants) with the edits
- * applied to the modules they name, graded through `index.ts`.
+ * applied to the modules they name, graded through `index.ts`. A reference built on other
+ * labs' references (`../raft/raft`) is written as a submission of several labs, one folder per
+ * lab (`<folder>/kvraft/index.ts`, `<folder>/raft/raft.ts`), as a student submits lab 4 with
+ * their lab-3 Raft (grading/grader/stage.ts); its imports stay as they are.
  */
 export function writeMutant(folder: string, lab: string, mutant: Mutant | null, root: string): string {
   const solutions = path.join(root, 'grading', 'solutions', lab);
   const single = path.join(solutions, `${lab}.ts`);
   const edited = (code: string, file?: string): string => (mutant === null ? code : applyMutant(code, mutant, file));
-  if (fs.existsSync(single)) return writeSubmission(folder, `${lab}.ts`, edited(fs.readFileSync(single, 'utf8')), lab, root);
+  if (fs.existsSync(single)) {
+    const uses = usedLabs(lab, root);
+    if (uses.length === 0) return writeSubmission(folder, `${lab}.ts`, edited(fs.readFileSync(single, 'utf8')), lab, root);
+    const code = edited(fs.readFileSync(single, 'utf8'));
+    const written = new Set([path.join(lab, `${lab}.ts`)]);
+    for (const use of uses) writeOtherLabs(`'../${use}/${use}'`, lab, folder, root, written);
+    writeOtherLabs(code, lab, folder, root, written);
+    return writeSubmission(path.join(folder, lab), `${lab}.ts`, code, lab, root);
+  }
   const modules = fs.readdirSync(solutions).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.startsWith('buggy-'));
   const missing = (mutant?.edits ?? []).map((edit) => edit.file ?? 'index.ts').filter((file) => !modules.includes(file));
   if (missing.length > 0) throw new MutantError(`mutant ${mutant?.name}: no module ${missing.join(', ')} in grading/solutions/${lab}/`);
-  // A reference built on other labs' references (`../raft/raft`) keeps importing them where they are.
-  const sibling = (code: string) =>
-    code.replace(/(['"])\.\.\/([\w-]+)\/([\w./-]+)\1/g, (match, quote: string, dir: string, rest: string) => {
-      const target = path.join(root, 'grading', 'solutions', dir, rest.replace(/\.(js|ts)$/, ''));
-      const relative = path.relative(folder, target).split(path.sep).join('/');
-      return fs.existsSync(`${target}.ts`) ? `${quote}${relative.startsWith('.') ? relative : `./${relative}`}${quote}` : match;
-    });
-  for (const file of modules) writeSubmission(folder, file, sibling(edited(fs.readFileSync(path.join(solutions, file), 'utf8'), file)), lab, root);
-  return path.join(folder, 'index.ts');
+  const written = new Set(modules.map((file) => path.join(lab, file)));
+  for (const file of modules) {
+    const code = edited(fs.readFileSync(path.join(solutions, file), 'utf8'), file);
+    writeSubmission(path.join(folder, lab), file, code, lab, root);
+    writeOtherLabs(code, lab, folder, root, written);
+  }
+  return path.join(folder, lab, 'index.ts');
+}
+
+/** The earlier labs a lab's submissions bring (its grading config's `uses`). */
+function usedLabs(lab: string, root: string): readonly string[] {
+  const config = path.join(root, 'grading', 'config', `${lab}.json`);
+  return fs.existsSync(config) ? readGradingConfig(config).uses : [];
+}
+
+/**
+ * Writes the other labs' reference modules `code` imports (`../raft/raft`), and what those
+ * import in turn, into `<folder>/<their lab>/`, each with its imports of labs/<lab> pointed at
+ * copies beside it.
+ */
+function writeOtherLabs(code: string, lab: string, folder: string, root: string, written: Set<string>): void {
+  for (const match of code.matchAll(/(['"])(\.\.?)\/(?:([\w-]+)\/)?([\w./-]+)\1/g)) {
+    const dir = match[2] === '..' ? match[3] : lab;
+    const rest = (match[3] !== undefined && match[2] === '.' ? `${match[3]}/` : '') + (match[4] ?? '');
+    if (dir === undefined || dir === 'labs' || rest.startsWith('.')) continue;
+    const file = `${rest.replace(/\.(js|ts)$/, '')}.ts`;
+    const source = path.join(root, 'grading', 'solutions', dir, file);
+    const key = path.join(dir, file);
+    if (written.has(key) || !fs.existsSync(source)) continue;
+    written.add(key);
+    const text = fs.readFileSync(source, 'utf8');
+    writeSubmission(path.join(folder, dir), file, text, dir, root);
+    writeOtherLabs(text, dir, folder, root, written);
+  }
 }
