@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { grade } from './grade';
+import { compileStaged, grade } from './grade';
 import { namedExtension, stageSubmission, uploadAdvice } from './stage';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -110,15 +110,14 @@ describe('submission layout (stage.ts)', () => {
 });
 
 describe('grading lab 4 on the Raft the submission brings', () => {
-  it('names the lab-3 notebook that does not compile, by cell and line', async () => {
+  it('names the lab-3 notebook that does not compile, by cell and line', () => {
     const submission = folder('broken');
-    write(path.join(submission, 'kvraft', 'kvraft.ts'), "import { lab3Raft } from './lab3';\nexport const Raft = lab3Raft('../raft/raft.ipynb');\nexport class RSM { submit() {} raft() {} }\n");
+    write(path.join(submission, 'kvraft', 'kvraft.ts'), 'export class RSM {\n  submit(): void {}\n}\n');
     const cell = (source: string) => ({ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source });
     const notebook = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [cell('const majority = 2;\n'), cell('export class Raft {\n  start(): number { return majority + "1"; }\n}\n')] };
     write(path.join(submission, 'raft', 'raft.ipynb'), JSON.stringify(notebook));
-    const report = await gradeKvraft(submission);
-    expect(report.loadError).toMatch(/your raft lab \(raft\/raft\.ipynb\), which this lab runs on: raft\/raft\.ipynb does not compile .*raft\.ipynb cell 2, line 2, column \d+: Type 'string' is not assignable to type 'number'/s);
-    expect(report.results.score).toBe(0);
+    const staged = stageSubmission(submission, folder('stage-broken'), { lab: 'kvraft', support: [] }, [{ lab: 'raft', support: [] }]);
+    expect(() => compileStaged(staged, root)).toThrow(/^your raft lab \(raft\/raft\.ipynb\), which this lab runs on: raft\/raft\.ipynb does not compile .*raft\.ipynb cell 2, line 2, column \d+: Type 'string' is not assignable to type 'number'/s);
   });
 
   it('grades notebooks: full marks over the reference Raft, fewer over a buggy one', async () => {
