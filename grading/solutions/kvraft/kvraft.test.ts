@@ -60,7 +60,7 @@ describe('kvraft lab: the catalogue', () => {
   });
 
   it('implementationFrom: names the missing export (the Raft first) and what is expected', () => {
-    expect(() => kvraftLab.implementationFrom({ RSM })).toThrow(/export named Raft: your lab-3 Raft.*export \{ Raft \} from '\.\.\/raft\/raft'.*exports RSM/);
+    expect(() => kvraftLab.implementationFrom({ RSM })).toThrow(/export named Raft: your lab-3 Raft.*lab3Raft\('\.\.\/raft\/raft\.ipynb'\).*exports RSM/);
     expect(() => kvraftLab.implementationFrom({ Raft })).toThrow(/export named RSM/);
     expect(() => kvraftLab.implementationFrom({ Raft, RSM: class {} })).toThrow(/RSM lacks the methods submit, raft/);
     expect(() => kvraftLab.implementationFrom({ Raft, RSM, Clerk: 3 })).toThrow(/Clerk must be a class/);
