@@ -1,8 +1,9 @@
 /**
  * Real mode end to end (the built CLI, real processes, ZeroMQ on loopback, files fsync'ed on
- * disk): a 3-node cluster of the reference Raft under the kv workload, with a SIGKILL of the
- * leader and a partition; and the promise that no node process outlives the runner, whether it
- * ends normally, by Ctrl-C or by SIGKILL.
+ * disk): a 3-node cluster of lab 4's reference KVServer (over the reference Raft), driven by
+ * the reference Clerk with lab 2's versioned Put, with a SIGKILL of the leader and a
+ * partition; and the promise that no node process outlives the runner, whether it ends
+ * normally, by Ctrl-C or by SIGKILL.
  *
  * Nothing here asserts on wall-clock durations: only on the history, the verdict and which
  * processes exist.
@@ -68,7 +69,7 @@ describe('Real mode: the same Raft as OS processes over ZeroMQ', () => {
     const out = path.join(scratch, 'faults');
     const result = spawnSync(
       process.execPath,
-      [cli, 'cluster', 'raft', '--nodes', '3', '--duration', '10s', '--clients', '5', '--nemesis', 'kill,partition', '--seed', '1', '--out', out, '--json', '--no-type-check'],
+      [cli, 'cluster', 'kvraft', '--nodes', '3', '--duration', '10s', '--clients', '5', '--nemesis', 'kill,partition', '--seed', '1', '--out', out, '--json', '--no-type-check'],
       { cwd: root, encoding: 'utf8', timeout: 100_000 },
     );
     expect(result.stderr).toBe('');
@@ -86,7 +87,7 @@ describe('Real mode: the same Raft as OS processes over ZeroMQ', () => {
     for (const file of ['report.html', 'history.json', 'latency.svg', 'logs/node-0.log']) expect(fs.existsSync(path.join(out, file))).toBe(true);
   });
 
-  test('Real: bad input exits 2 before anything starts, saying what to do (missing etcd, unknown lab, unknown fault)', () => {
+  test('Real: bad input exits 2 before anything starts, saying what to do (missing etcd, unknown lab, Raft alone, no KVServer, unknown fault)', () => {
     requireBuild();
     const run = (args: string[], env: NodeJS.ProcessEnv = process.env) => spawnSync(process.execPath, [cli, 'cluster', ...args, '--out', path.join(scratch, 'bad')], { cwd: root, encoding: 'utf8', env, timeout: 60_000 });
     const emptyPath = fs.mkdtempSync(path.join(scratch, 'path-'));
@@ -95,8 +96,14 @@ describe('Real mode: the same Raft as OS processes over ZeroMQ', () => {
     expect(noEtcd.stderr).toMatch(/etcd is not installed .*sudo apt-get install etcd-server/);
     const unknownLab = run(['mapreduce']);
     expect(unknownLab.status).toBe(2);
-    expect(unknownLab.stderr).toMatch(/real mode runs the labs raft .* got "mapreduce"/);
-    const unknownFault = run(['raft', '--nemesis', 'kill,meteor']);
+    expect(unknownLab.stderr).toMatch(/real mode runs lab 4's key\/value service: `distlab cluster kvraft --impl YOUR_KVRAFT.ts`; got "mapreduce"/);
+    const raftAlone = run(['raft']);
+    expect(raftAlone.status).toBe(2);
+    expect(raftAlone.stderr).toMatch(/your Raft runs in it, through your kvraft submission's `Raft` export/);
+    const noClerk = run(['kvraft', '--impl', path.join(root, 'grading', 'solutions', 'raft', 'raft.ts'), '--no-type-check']);
+    expect(noClerk.status).toBe(2);
+    expect(noClerk.stderr).toMatch(/kvraft lab needs an export named RSM|must export KVServer/);
+    const unknownFault = run(['kvraft', '--nemesis', 'kill,meteor']);
     expect(unknownFault.status).toBe(2);
     expect(unknownFault.stderr).toMatch(/--nemesis: unknown fault "meteor"; use a comma-separated list of kill, pause, partition, latency/);
     expect(fs.existsSync(path.join(scratch, 'bad', 'processes.json'))).toBe(false);
@@ -104,7 +111,7 @@ describe('Real mode: the same Raft as OS processes over ZeroMQ', () => {
 
   test('Real: Ctrl-C stops every node and still writes the report; SIGKILL of the runner leaves no node behind', async () => {
     requireBuild();
-    const args = (out: string) => [cli, 'cluster', 'raft', '--nodes', '3', '--duration', '60s', '--clients', '2', '--nemesis', 'none', '--out', out, '--json', '--no-type-check'];
+    const args = (out: string) => [cli, 'cluster', 'kvraft', '--nodes', '3', '--duration', '60s', '--clients', '2', '--nemesis', 'none', '--out', out, '--json', '--no-type-check'];
     const interruptedOut = path.join(scratch, 'ctrl-c');
     const runner = spawn(process.execPath, args(interruptedOut), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -67,7 +67,7 @@ describe.skipIf(!enabled)('Real mode across network namespaces (npm run test:net
     try {
       createNetwork();
       const graph = path.join(work, 'impl.json');
-      await compileForCluster('raft', null, graph, { typeCheck: false });
+      await compileForCluster('kvraft', null, graph, { typeCheck: false });
       const peers = members.map((member) => `${member}=${addressOf(member)}:${port}`).join(',');
       fs.mkdirSync(path.join(work, 'logs'));
       for (const id of ['0', '1', '2']) {
@@ -79,7 +79,7 @@ describe.skipIf(!enabled)('Real mode across network namespaces (npm run test:net
       }
       const hostsFile = path.join(work, 'hosts.json');
       fs.writeFileSync(hostsFile, JSON.stringify({ runner: `${addressOf('runner')}:${port}`, nodes: { 0: `${addressOf('0')}:${port}`, 1: `${addressOf('1')}:${port}`, 2: `${addressOf('2')}:${port}` } }));
-      const runner = spawn('ip', ['netns', 'exec', namespace('runner'), process.execPath, cli, 'cluster', 'raft', '--hosts', hostsFile, '--duration', '12s', '--clients', '5', '--nemesis', 'none', '--out', path.join(work, 'run'), '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      const runner = spawn('ip', ['netns', 'exec', namespace('runner'), process.execPath, cli, 'cluster', 'kvraft', '--hosts', hostsFile, '--no-type-check', '--duration', '12s', '--clients', '5', '--nemesis', 'none', '--out', path.join(work, 'run'), '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       runner.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
       const exited = new Promise<number | null>((resolve) => runner.once('exit', resolve));

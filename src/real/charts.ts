@@ -4,7 +4,7 @@
  * faults shaded so a latency spike lines up with the SIGKILL that caused it. Several runs
  * (ours and etcd's) can share one chart, one colour per system.
  */
-import type { KvInput } from '../check';
+import type { KvVersionedInput } from '../check';
 import type { VegaLiteSpec } from '../plot/render';
 import { eventColors } from '../plot/palette';
 import type { FaultWindow } from './faults';
@@ -61,7 +61,7 @@ export function latencySpec(runs: readonly ChartRun[], options: { readonly title
     thinned(run.operations.filter(isAcknowledged), Math.floor(latencyPointsMax / Math.max(1, runs.length))).map((operation) => ({
       atS: (operation.callMs - run.startMs) / 1000,
       latencyMs: Math.max(0.1, (operation.returnMs as number) - operation.callMs),
-      kind: (operation.input as KvInput).kind,
+      kind: (operation.input as KvVersionedInput).kind,
       system: run.system,
     })),
   );

@@ -1,6 +1,6 @@
 /**
- * `distlab cluster`: a real cluster on this machine. N node processes (the kv service on the
- * implementation's Raft) on free loopback ports, a client workload, a nemesis (SIGKILL and
+ * `distlab cluster`: a real cluster on this machine. N node processes (the implementation's lab-4
+ * KVServer over its Raft) on free loopback ports, a workload of its Clerks, a nemesis (SIGKILL and
  * restart, SIGSTOP/SIGCONT, partitions and added latency through the control channel), then a
  * healed phase with one final read per key, the history checked for linearizability and for
  * lost acknowledged writes, and a report. Every child ends with the run (see processes.ts).
@@ -12,17 +12,18 @@ import { MemoryPersister } from '../runtime/persister';
 import { ClusterNode, type NodeLaunch } from './cluster-node';
 import type { NetworkControl } from './nemesis';
 import { Host } from './host';
-import type { KvReply } from './kv-service';
+import { clerkService, type ClerkConstructor } from './kvraft-service';
+import { kvraftFromGraph } from './node-process';
 import { freePorts } from './processes';
 import type { RunReport, StartedProcess } from './report';
 import { noteProcess, runSystem, type RunMember, type RunOptions } from './run-system';
 import type { ControlCommand } from './wire';
-import type { AttemptResult, KvTarget } from './workload';
+import { WorkloadState } from './workload';
 import type { Address } from './zmq-endpoint';
 
 export interface ClusterOptions extends RunOptions {
   readonly nodes: number;
-  /** The compiled implementation (a `CompiledGraph` as JSON), see `compileForCluster`. */
+  /** The compiled implementation (a `CompiledGraph` as JSON), see `compileForCluster`: the nodes' KVServer, the runner's Clerk. */
   readonly graphFile: string;
   /** How a node process is started: the distlab CLI (`node bin/distlab.js`). */
   readonly command: string;
@@ -30,7 +31,7 @@ export interface ClusterOptions extends RunOptions {
 }
 
 export const runnerId = 'runner';
-/** A call from the runner with no reply after this long fails (the kv service answers within 1 s). */
+/** A call from the runner (a Clerk's) with no reply after this long fails, unless the Clerk sets its own timeout. */
 const runnerCallTimeoutMs = 1_500;
 const nodeReadyTimeoutMs = 30_000;
 
@@ -46,6 +47,7 @@ export async function runCluster(options: ClusterOptions): Promise<RunReport> {
   const ports = await freePorts(options.nodes + 1);
   const addresses = new Map<string, Address>([...ids.map((id, index) => [id, { host: '127.0.0.1', port: ports[index] as number }] as const), [runnerId, { host: '127.0.0.1', port: ports[options.nodes] as number }]]);
   const processes: StartedProcess[] = [];
+  const { Clerk } = await kvraftFromGraph(options.graphFile);
   const host = await startRunnerHost(addresses, options.seed, path.join(logs, `${runnerId}.log`));
   const launch: NodeLaunch = {
     command: options.command,
@@ -56,10 +58,7 @@ export async function runCluster(options: ClusterOptions): Promise<RunReport> {
     onStarted: (started) => noteProcess(options.out, processes, started),
   };
   const nodes = ids.map((id) => new ClusterNode(id, addresses.get(id)?.port as number, path.join(options.out, 'data', id), path.join(logs, `node-${id}.log`), launch));
-  return runSystem(
-    { name: 'distlab', members: nodes, network: controlNetwork(host, ids), target: serviceTarget(host, ids), run: (body) => host.run(body), processes, close: () => host.close() },
-    options,
-  );
+  return runOnHost(host, ids, nodes, processes, Clerk, options);
 }
 
 async function startRunnerHost(addresses: ReadonlyMap<string, Address>, seed: number, logFile: string): Promise<Host> {
@@ -79,21 +78,11 @@ async function startRunnerHost(addresses: ReadonlyMap<string, Address>, seed: nu
   return host;
 }
 
-/** The kv service over the runner's host: one `Kv` call per attempt. */
-function serviceTarget(host: Host, servers: readonly string[]): KvTarget {
-  const ctx = host.context;
-  return {
-    servers,
-    nowMs: () => host.kernel.wallMs(),
-    pause: (ms) => ctx.sleep(ms),
-    attempt: async (server, client, seq, input): Promise<AttemptResult> => {
-      const result = await ctx.call<KvReply>(server, 'Kv', { client, seq, op: input }, { timeoutMs: runnerCallTimeoutMs });
-      if (!result.ok) return { ok: false, retryable: true, why: result.reason };
-      const reply = result.value;
-      if (reply.ok) return { ok: true, output: reply.output };
-      return { ok: false, retryable: reply.error !== 'bad-request' && reply.error !== 'stale', why: reply.error };
-    },
-  };
+/** The run of our cluster: the Clerks on the runner's host, the nemesis's partitions through its control frames. */
+function runOnHost(host: Host, ids: readonly string[], members: readonly RunMember[], processes: StartedProcess[], Clerk: ClerkConstructor, options: RunOptions): Promise<RunReport> {
+  const state = new WorkloadState();
+  const service = clerkService(host.context, ids, Clerk, state, () => host.kernel.wallMs());
+  return runSystem({ name: 'distlab', members, network: controlNetwork(host, ids), service, state, run: (body) => host.run(body), processes, close: () => host.close() }, options);
 }
 
 /** Partitions and latency through control frames, enforced by each node's transport (both ends). */
@@ -149,11 +138,11 @@ function remoteMember(id: string): RunMember {
  * file: the runner brings clients, partitions and latency through the control channel, the
  * checked history and the report; kills and pauses need the processes, so they are skipped.
  */
-export async function runRemoteCluster(options: RunOptions & { readonly hostsFile: string }): Promise<RunReport> {
+export async function runRemoteCluster(options: RunOptions & { readonly hostsFile: string; readonly graphFile: string }): Promise<RunReport> {
   const addresses = readHostsFile(options.hostsFile);
   fs.mkdirSync(path.join(options.out, 'logs'), { recursive: true });
   const ids = [...addresses.keys()].filter((id) => id !== runnerId);
+  const { Clerk } = await kvraftFromGraph(options.graphFile);
   const host = await startRunnerHost(addresses, options.seed, path.join(options.out, 'logs', `${runnerId}.log`));
-  const members = ids.map(remoteMember);
-  return runSystem({ name: 'distlab', members, network: controlNetwork(host, ids), target: serviceTarget(host, ids), run: (body) => host.run(body), processes: [], close: () => host.close() }, options);
+  return runOnHost(host, ids, ids.map(remoteMember), [], Clerk, options);
 }

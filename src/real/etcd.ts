@@ -5,21 +5,23 @@
  * index) or serializable (served by whichever member the client talks to, possibly stale).
  *
  * Each client talks to one member (as an etcd client pinned to one endpoint does) and moves on
- * only when that member refuses connections. Append is a read-modify-write transaction on the
- * key's mod_revision, retried on conflict. An attempt that may have taken effect (a timeout
- * or an error after the request went out) is recorded as unknown, never retried: etcd has no
- * client sessions that would make a retry apply once.
+ * only when that member refuses connections. Lab 2's versioned Put is one transaction comparing
+ * the key's `version` (etcd counts a key's writes since its creation, exactly lab 2's versions).
+ * An attempt that may have taken effect (a timeout or an error after the request went out) is
+ * recorded as unknown, never retried: etcd has no client sessions that would make a retry
+ * apply once.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { KvInput } from '../check';
+import type { KvVersionedInput, KvVersionedOutput } from '../check';
+import type { GetReply } from '../check/linearizability';
 import { parentDeathPrefix } from '../notebook/orphan-guard';
 import { EtcdPeerProxy } from './etcd-proxy';
 import { MemberProcess } from './member-process';
 import { freePorts, spawnReady, type StartedChild } from './processes';
 import type { RunReport, StartedProcess } from './report';
 import { noteProcess, runSystem, type RunMember, type RunOptions } from './run-system';
-import type { AttemptResult, KvTarget } from './workload';
+import { WorkloadState, type KvService } from './workload';
 
 export type EtcdReads = 'linearizable' | 'serializable';
 
@@ -30,8 +32,6 @@ export interface EtcdOptions extends RunOptions {
 
 /** One HTTP request to etcd gives up after this long (the outcome is then unknown for writes). */
 const requestTimeoutMs = 2_000;
-/** Read-modify-write rounds of one Append before it is recorded as unknown. */
-const appendRoundsMax = 20;
 const memberReadyTimeoutMs = 30_000;
 
 /** Finds the etcd binary on PATH, or says how to install it. */
@@ -103,21 +103,41 @@ export async function runEtcd(options: EtcdOptions): Promise<RunReport> {
   const members = addresses.map(
     (address) => new EtcdMember(address, binary, cluster, path.join(options.out, 'data', address.name), path.join(logs, `etcd-${address.name}.log`), (started) => noteProcess(options.out, processes, started)),
   );
-  const target = etcdTarget(addresses, options.reads);
-  return runSystem({ name: `etcd (${options.reads} reads)`, members, network: proxy, target, run: (body) => body(), processes, close: () => proxy.close() }, options);
+  const state = new WorkloadState();
+  const service = etcdService(addresses, options.reads, state);
+  return runSystem({ name: `etcd (${options.reads} reads)`, members, network: proxy, service, state, run: (body) => body(), processes, close: () => proxy.close() }, options);
 }
 
-/** The workload's view of etcd: client cN talks to member (N-1) mod n. */
-function etcdTarget(addresses: readonly EtcdAddress[], reads: EtcdReads): KvTarget {
+/** An attempt on one member: the output, or why it failed and whether another member may be tried. */
+type AttemptResult = { readonly ok: true; readonly output: KvVersionedOutput } | { readonly ok: false; readonly retryable: boolean };
+
+/** Attempts of one operation before it is recorded as unknown (the deadline normally comes first). */
+const attemptsMax = 10_000;
+
+/** The workload's view of etcd: client cN starts at member N mod n and moves on only when a member cannot be reached. */
+function etcdService(addresses: readonly EtcdAddress[], reads: EtcdReads, state: WorkloadState): KvService {
   const startedAt = process.hrtime.bigint();
-  const byName = new Map(addresses.map((address) => [address.name, address]));
+  const nowMs = () => Number(process.hrtime.bigint() - startedAt) / 1e6;
   return {
-    servers: addresses.map((address) => address.name),
-    nowMs: () => Number(process.hrtime.bigint() - startedAt) / 1e6,
-    // tidy: allowed (real mode: wall-clock pause between retries)
-    pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    attempt: (server, _client, _seq, input) => etcdAttempt(byName.get(server) as EtcdAddress, input, reads),
-    preferredServer: (client) => addresses[(Number(client.replace(/\D/g, '')) || 1) % addresses.length]?.name ?? null,
+    nowMs,
+    execute: async (client, input, deadlineMs) => {
+      const callMs = nowMs();
+      const pinned = (Number(client.replace(/\D/g, '')) || 1) % addresses.length;
+      let member = pinned;
+      for (let attempt = 0; attempt < attemptsMax && nowMs() - callMs < deadlineMs; attempt++) {
+        const address = addresses[member] as EtcdAddress;
+        const result = await etcdAttempt(address, input, reads);
+        if (result.ok) {
+          state.lastServer = address.name;
+          return result.output;
+        }
+        if (!result.retryable) return null;
+        member = (member + 1) % addresses.length;
+        // tidy: allowed (real mode: wall-clock pause before another round of members)
+        if (member === pinned) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return null;
+    },
   };
 }
 
@@ -136,10 +156,11 @@ async function post(address: EtcdAddress, route: string, body: object): Promise<
   return reply;
 }
 
-async function range(address: EtcdAddress, key: string, serializable: boolean): Promise<{ value: string; modRevision: string }> {
-  const reply = await post(address, 'kv/range', { key: encodeKey(key), serializable });
-  const kv = (reply.kvs as Array<{ value?: string; mod_revision?: string }> | undefined)?.[0];
-  return { value: decodeValue(kv?.value), modRevision: kv?.mod_revision ?? '0' };
+type EtcdKv = { value?: string; version?: string } | undefined;
+
+/** A key's value and version as lab 2's Get returns them (etcd's `version` counts the key's writes since it was created: the same numbers). */
+function getReply(kv: EtcdKv): GetReply {
+  return kv === undefined ? { value: '', version: 0, err: 'ErrNoKey' } : { value: decodeValue(kv.value), version: Number(kv.version ?? 0), err: 'OK' };
 }
 
 /** Refused connections mean nothing reached etcd (try another member); anything else after sending is ambiguous. */
@@ -148,32 +169,28 @@ function refused(error: unknown): boolean {
   return cause?.code === 'ECONNREFUSED' || cause?.code === 'ECONNRESET';
 }
 
-async function etcdAttempt(address: EtcdAddress, input: KvInput, reads: EtcdReads): Promise<AttemptResult> {
+async function etcdAttempt(address: EtcdAddress, input: KvVersionedInput, reads: EtcdReads): Promise<AttemptResult> {
   try {
-    switch (input.kind) {
-      case 'get':
-        return { ok: true, output: (await range(address, input.key, reads === 'serializable')).value };
-      case 'put':
-        await post(address, 'kv/put', { key: encodeKey(input.key), value: encodeKey(input.value) });
-        return { ok: true, output: null };
-      case 'append':
-        return await append(address, input.key, input.value);
+    if (input.kind === 'get') {
+      const reply = await post(address, 'kv/range', { key: encodeKey(input.key), serializable: reads === 'serializable' });
+      return { ok: true, output: getReply((reply.kvs as EtcdKv[] | undefined)?.[0]) };
     }
+    return { ok: true, output: await versionedPut(address, input) };
   } catch (error) {
     // A read that failed changed nothing: try elsewhere. A write that failed after it was sent may have happened.
-    const why = error instanceof Error ? error.message : String(error);
-    return { ok: false, retryable: refused(error) || input.kind === 'get', why };
+    return { ok: false, retryable: refused(error) || input.kind === 'get' };
   }
 }
 
-async function append(address: EtcdAddress, key: string, suffix: string): Promise<AttemptResult> {
-  for (let round = 0; round < appendRoundsMax; round++) {
-    const current = await range(address, key, false);
-    const reply = await post(address, 'kv/txn', {
-      compare: [{ key: encodeKey(key), target: 'MOD', result: 'EQUAL', mod_revision: current.modRevision }],
-      success: [{ request_put: { key: encodeKey(key), value: encodeKey(current.value + suffix) } }],
-    });
-    if (reply.succeeded === true) return { ok: true, output: null };
-  }
-  return { ok: false, retryable: false, why: `append lost the race ${appendRoundsMax} times` };
+/** Lab 2's Put as one etcd transaction: write if the key's version is the given one, else read it to tell ErrNoKey from ErrVersion. */
+async function versionedPut(address: EtcdAddress, input: Extract<KvVersionedInput, { kind: 'put' }>): Promise<KvVersionedOutput> {
+  const key = encodeKey(input.key);
+  const reply = await post(address, 'kv/txn', {
+    compare: [{ key, target: 'VERSION', result: 'EQUAL', version: String(input.version) }],
+    success: [{ request_put: { key, value: encodeKey(input.value) } }],
+    failure: [{ request_range: { key } }],
+  });
+  if (reply.succeeded === true) return 'OK';
+  const responses = reply.responses as Array<{ response_range?: { kvs?: EtcdKv[] } }> | undefined;
+  return responses?.[0]?.response_range?.kvs?.[0] === undefined ? 'ErrNoKey' : 'ErrVersion';
 }

@@ -8,9 +8,16 @@ import * as path from 'node:path';
 import { compileImplementation, evaluateImplementation, implementationFor } from '../testing/load-impl';
 import { loadLab } from '../testing/labs';
 import { packageRoot } from '../testing/package-root';
+import { kvraftClasses } from './kvraft-service';
 
-/** Labs whose service real mode can run (the kv service over their Raft). */
-export const realLabs: readonly string[] = ['raft'];
+/** Labs whose service real mode can run: lab 4's key/value service (its KVServer, Clerk and Raft). */
+export const realLabs: readonly string[] = ['kvraft'];
+
+/** The error for any other lab, saying what real mode runs and how. */
+export function notRealLab(lab: string): Error {
+  const hint = lab === 'raft' ? ': your Raft runs in it, through your kvraft submission\'s `Raft` export (labs/kvraft/kvraft.ts re-exports labs/raft/raft.ts)' : '';
+  return new Error(`real mode runs lab 4's key/value service: \`distlab cluster kvraft --impl YOUR_KVRAFT.ts\`${hint}; got ${JSON.stringify(lab)}`);
+}
 
 /** The lab's reference solution (named once, in grading/config/<lab>.json), when this checkout has grading/. */
 export function referenceImplementation(lab: string): string | null {
@@ -25,12 +32,14 @@ export function referenceImplementation(lab: string): string | null {
  * `file`. Errors name the lab, the file and what to do.
  */
 export async function compileForCluster(lab: string, impl: string | null, file: string, options: { readonly typeCheck?: boolean } = {}): Promise<string> {
-  if (!realLabs.includes(lab)) throw new Error(`real mode runs the labs ${realLabs.join(', ')} (a kv service over Raft); got ${JSON.stringify(lab)}`);
+  if (!realLabs.includes(lab)) throw notRealLab(lab);
   const source = impl ?? referenceImplementation(lab);
   if (source === null) throw new Error(`no --impl given and this checkout has no reference ${lab} solution (grading/config/${lab}.json); pass your implementation with --impl FILE`);
   const { lab: loaded } = await loadLab({ name: lab });
   const compiled = compileImplementation(source, options);
-  implementationFor(loaded, { file: compiled.file, exports: await evaluateImplementation(compiled) });
+  const evaluated = await evaluateImplementation(compiled);
+  implementationFor(loaded, { file: compiled.file, exports: evaluated });
+  kvraftClasses(evaluated, path.relative(process.cwd(), source) || source);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(compiled.graph));
   return source;

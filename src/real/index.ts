@@ -1,6 +1,7 @@
 /**
- * distlab/real: real mode from a notebook or a script. The same Raft as OS processes over
- * ZeroMQ, under load and real faults, and etcd beside it (docs/real-mode.md).
+ * distlab/real: real mode from a notebook or a script. Lab 4's key/value service (KVServer,
+ * Clerk, and the Raft under them) as OS processes over ZeroMQ, under load and real faults, and
+ * etcd beside it (docs/real-mode.md).
  *
  * @example
  *   const run = await runRealCluster({ nodes: 3, durationMs: 10_000, nemesis: ['kill'] });
@@ -56,14 +57,14 @@ function shared(options: RealRunOptions, name: string) {
 }
 
 /**
- * Runs the kv service over a Raft (default: the reference, when grading/ is present) as real
+ * Runs lab 4's key/value service (default: the reference, when grading/ is present) as real
  * processes; resolves to the checked report. The implementation is compiled without a type
  * check (run `distlab test` for that).
  */
-export async function runRealCluster(options: RealRunOptions & { readonly impl?: string; readonly lab?: string } = {}): Promise<RunReport> {
+export async function runRealCluster(options: RealRunOptions & { readonly impl?: string } = {}): Promise<RunReport> {
   const run = shared(options, 'cluster');
   const graphFile = path.join(run.out, 'impl.json');
-  await compileForCluster(options.lab ?? 'raft', options.impl === undefined ? null : path.resolve(options.impl), graphFile, { typeCheck: false });
+  await compileForCluster('kvraft', options.impl === undefined ? null : path.resolve(options.impl), graphFile, { typeCheck: false });
   return runCluster({ ...run, nodes: options.nodes ?? 3, graphFile, command: process.execPath, cliArgs: [path.join(packageRoot(), 'bin', 'distlab.js')] });
 }
 

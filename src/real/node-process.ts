@@ -1,8 +1,9 @@
 /**
  * `distlab node ...`: one real-mode node process. It loads the implementation (the compiled
  * module graph the runner wrote, so no TypeScript is loaded at restart), opens its store, binds
- * its socket, builds the kv service on a Raft peer, and runs until it is killed, told to stop
- * (SIGTERM), or orphaned (its parent's IPC channel closes: a runner never leaves nodes behind).
+ * its socket, builds the implementation's lab-4 KVServer (over its RSM and Raft), and runs until
+ * it is killed, told to stop (SIGTERM), or orphaned (its parent's IPC channel closes: a runner
+ * never leaves nodes behind).
  *
  * Exit codes: 0 stopped cleanly, 2 bad input or start-up failure (the reason is on stderr),
  * 3 node code threw (the world's `stop` policy: a real node with a bug dies, visibly).
@@ -13,7 +14,7 @@ import type { CompiledGraph } from '../testing/module-graph';
 import { evaluateGraph, preloadDistlab } from '../testing/module-graph';
 import { FilePersister } from './file-persister';
 import { Host } from './host';
-import { kvServiceNode, type RaftConstructor } from './kv-service';
+import { kvraftClasses, kvServerNode, type KvraftClasses } from './kvraft-service';
 import type { Address } from './zmq-endpoint';
 
 export interface NodeProcessOptions {
@@ -32,30 +33,22 @@ export interface NodeProcessOptions {
   readonly rpcDeadlineMs: number;
 }
 
-/** How long a kv request waits for its log entry to apply. */
-export const applyWaitMs = 1_000;
-/** The kv service snapshots every this many applied entries (keeps Raft's persisted log short). */
-export const snapshotEveryEntries = 100;
-
 const graphSchema = z.object({ entry: z.string(), modules: z.record(z.string(), z.string()) });
 
-/** Loads the `Raft` class from a compiled graph file; errors say which file and what is wrong. */
-export async function raftFromGraph(file: string): Promise<RaftConstructor> {
+/** Loads the implementation's Raft, KVServer and Clerk from a compiled graph file; errors say which file and what is wrong. */
+export async function kvraftFromGraph(file: string): Promise<KvraftClasses> {
   const parsed = graphSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(`${file} is not a compiled implementation (write it with \`distlab cluster\`)`);
   const graph: CompiledGraph = parsed.data;
   await preloadDistlab(graph);
-  const exports = evaluateGraph(graph);
-  const Raft = exports.Raft;
-  if (typeof Raft !== 'function') throw new Error(`${graph.entry} does not export a class Raft (it exports ${Object.keys(exports).join(', ') || 'nothing'})`);
-  return Raft as RaftConstructor;
+  return kvraftClasses(evaluateGraph(graph), graph.entry);
 }
 
 /** Starts the node; resolves once it serves. The process then lives until a signal or its parent ends it. */
 export async function runNodeProcess(options: NodeProcessOptions): Promise<Host> {
   const me = options.group.indexOf(options.id);
   if (me < 0) throw new Error(`node id ${options.id} is not in the group ${options.group.join(', ')}`);
-  const Raft = await raftFromGraph(options.graph);
+  const classes = await kvraftFromGraph(options.graph);
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const host = new Host({
     id: options.id,
@@ -81,7 +74,7 @@ export async function runNodeProcess(options: NodeProcessOptions): Promise<Host>
   process.once('SIGINT', stop);
   // Orphan guard: the runner holds our IPC channel; when it goes (even by SIGKILL) we go.
   if (process.send !== undefined) process.once('disconnect', stop);
-  await host.start(kvServiceNode(Raft, { peers: options.group, me, applyWaitMs, snapshotEveryEntries }));
+  await host.start(kvServerNode(classes, options.group, me));
   host.log(`node ${options.id} serving on ${options.listen.host}:${options.listen.port}`);
   process.send?.({ type: 'ready', id: options.id, pid: process.pid });
   return host;

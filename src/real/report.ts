@@ -1,17 +1,18 @@
 /**
- * The end of a real run: the history checked (linearizability with the project's checker, and
- * acknowledged appends present in the final reads), the numbers (p50/p99 latency, throughput),
+ * The end of a real run: the history checked (linearizability with the project's checker against
+ * lab 2's versioned key/value model, and acknowledged Puts not lost by the final reads), the numbers (p50/p99 latency, throughput),
  * and the files: history.json (readable by `distlab check`), report.json, report.html (charts,
  * verdict, per-node log tails) and latency.svg.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkLinearizability, historyOf, kvModel, type CheckResult } from '../check';
+import { checkLinearizability, historyOf, kvVersionedModel, type CheckResult } from '../check';
+import type { GetReply } from '../check/linearizability';
 import { htmlPage, writeHtmlPage } from '../plot/html';
 import { renderSvg } from '../plot/render';
 import { latencySpec, throughputSpec, type ChartRun } from './charts';
 import type { FaultKind, FaultWindow } from './faults';
-import { latencySummary, lostAppends, throughputPerSecond, type LatencySummary } from './stats';
+import { latencySummary, lostPuts, throughputPerSecond, type LatencySummary } from './stats';
 import type { RecordedOperation, WorkloadState } from './workload';
 
 /** A process the run started (listed in processes.json and the report: none may outlive the run). */
@@ -51,7 +52,7 @@ export interface RunToCheck {
   readonly options: { readonly nodes: number; readonly clients: number; readonly durationMs: number; readonly nemesis: readonly FaultKind[]; readonly seed: number; readonly out: string };
   readonly state: WorkloadState;
   readonly faults: readonly FaultWindow[];
-  readonly finalReads: ReadonlyMap<string, string>;
+  readonly finalReads: ReadonlyMap<string, GetReply>;
   readonly startMs: number;
   readonly workloadEndMs: number;
   readonly interrupted: boolean;
@@ -66,8 +67,8 @@ const logTailLines = 40;
 
 export async function checkRun(run: RunToCheck): Promise<RunReport> {
   const operations = run.state.operations;
-  const check = checkLinearizability(kvModel(), historyOf(operations), { timeoutMs: checkBudgetMs });
-  const lostWrites = lostAppends(operations, run.finalReads);
+  const check = checkLinearizability(kvVersionedModel(), historyOf(operations), { timeoutMs: checkBudgetMs });
+  const lostWrites = lostPuts(operations, run.finalReads);
   const verdict: RunVerdict = check.verdict === 'ok' ? 'linearizable' : check.verdict === 'illegal' ? 'not linearizable' : 'unknown';
   const out = run.options.out;
   const files = { html: path.join(out, 'report.html'), json: path.join(out, 'report.json'), history: path.join(out, 'history.json'), logs: run.logFiles };

@@ -6,13 +6,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { KvInput } from '../check';
+import type { KvVersionedInput } from '../check';
+import type { GetReply } from '../check/linearizability';
 import { Random } from '../runtime/random';
 import { planFaults, type FaultKind, type FaultWindow } from './faults';
 import { Nemesis, type Member, type NemesisOptions, type NetworkControl } from './nemesis';
 import { killAll } from './processes';
 import { checkRun, type RunReport, type StartedProcess } from './report';
-import { clientLoop, keyName, perform, WorkloadState, type KvTarget, type WorkloadOptions } from './workload';
+import { clientLoop, keyName, perform, type KvService, type WorkloadOptions, type WorkloadState } from './workload';
 
 export interface RunOptions {
   readonly durationMs: number;
@@ -42,7 +43,9 @@ export interface SystemUnderTest {
   readonly name: string;
   readonly members: readonly RunMember[];
   readonly network: NetworkControl | null;
-  readonly target: KvTarget;
+  readonly service: KvService;
+  /** The history and the likely leader, shared with the service (which notes who answered). */
+  readonly state: WorkloadState;
   /** Runs client code where it must run (our runner's kernel; anywhere for etcd). */
   run<T>(body: () => Promise<T>): Promise<T>;
   readonly processes: StartedProcess[];
@@ -60,14 +63,14 @@ export function noteProcess(out: string, processes: StartedProcess[], started: S
 }
 
 export async function runSystem(system: SystemUnderTest, options: RunOptions): Promise<RunReport> {
-  const state = new WorkloadState();
+  const state = system.state;
   const faults: FaultWindow[] = [];
-  const finalReads = new Map<string, string>();
+  const finalReads = new Map<string, GetReply>();
   try {
     await Promise.all(system.members.map((member) => member.start()));
-    const startMs = system.target.nowMs();
+    const startMs = system.service.nowMs();
     const interrupted = await runPhases(system, options, state, faults);
-    const workloadEndMs = system.target.nowMs();
+    const workloadEndMs = system.service.nowMs();
     if (!interrupted) await readFinalValues(system, state, options.keys, finalReads);
     return await checkRun({
       system: system.name, options: { ...options, nodes: system.members.length }, state, faults, finalReads, startMs, workloadEndMs, interrupted,
@@ -85,12 +88,12 @@ async function runPhases(system: SystemUnderTest, options: RunOptions, state: Wo
   const workload: WorkloadOptions = { clients: options.clients, keys: options.keys, operationDeadlineMs, operationsPerClientMax: 1_000_000 };
   const random = new Random(options.seed).fork('workload');
   const clients = system.run(() =>
-    Promise.all(Array.from({ length: options.clients }, (_, index) => clientLoop(system.target, state, `c${index + 1}`, random.fork(`client:${index + 1}`), workload))),
+    Promise.all(Array.from({ length: options.clients }, (_, index) => clientLoop(system.service, state, `c${index + 1}`, random.fork(`client:${index + 1}`), workload))),
   );
-  const startMs = system.target.nowMs();
+  const startMs = system.service.nowMs();
   const nemesisOptions: NemesisOptions = {
     latencyMs: options.latencyMs,
-    nowMs: () => system.target.nowMs(),
+    nowMs: () => system.service.nowMs(),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   };
@@ -104,13 +107,13 @@ async function runPhases(system: SystemUnderTest, options: RunOptions, state: Wo
   return interrupted;
 }
 
-/** One read of every key by a fresh client, in the healed cluster: the values the lost-write check compares. */
-async function readFinalValues(system: SystemUnderTest, state: WorkloadState, keys: number, finalReads: Map<string, string>): Promise<void> {
+/** One read of every key by a fresh client, in the healed cluster: the versions the lost-write check compares. */
+async function readFinalValues(system: SystemUnderTest, state: WorkloadState, keys: number, finalReads: Map<string, GetReply>): Promise<void> {
   await system.run(async () => {
     for (let index = 0; index < keys; index++) {
-      const input: KvInput = { kind: 'get', key: keyName(index) };
-      const operation = await perform(system.target, state, 'final', index + 1, input, finalReadDeadlineMs);
-      if (operation.known !== false && typeof operation.output === 'string') finalReads.set(input.key, operation.output);
+      const input: KvVersionedInput = { kind: 'get', key: keyName(index) };
+      const operation = await perform(system.service, state, 'final', input, finalReadDeadlineMs);
+      if (operation.known !== false && typeof operation.output === 'object') finalReads.set(input.key, operation.output);
     }
   });
 }

@@ -1,8 +1,8 @@
 /**
  * What a real run measured, from its history alone: latency percentiles of acknowledged
- * operations, throughput, and acknowledged appends missing from the final reads.
+ * operations, throughput, and acknowledged Puts the final reads have lost.
  */
-import type { KvInput } from '../check';
+import type { GetReply } from '../check/linearizability';
 import type { RecordedOperation } from './workload';
 
 export interface LatencySummary {
@@ -41,22 +41,19 @@ export function isAcknowledged(operation: RecordedOperation): boolean {
 }
 
 /**
- * Acknowledged appends that the final read of their key does not contain, although no Put could
- * have overwritten them (every Put on that key ended before the append began). Each one is an
- * acknowledged write the service lost. Keys without a successful final read are not judged.
+ * Acknowledged Puts whose version the final read of their key has not reached: a Put at version
+ * v that returned OK made the key's version v + 1, and versions only grow, so a final read below
+ * v + 1 means the service lost that Put. Keys without a successful final read are not judged.
  */
-export function lostAppends(operations: readonly RecordedOperation[], finalReads: ReadonlyMap<string, string>): string[] {
+export function lostPuts(operations: readonly RecordedOperation[], finalReads: ReadonlyMap<string, GetReply>): string[] {
   const lost: string[] = [];
-  for (const append of operations) {
-    const input = append.input as KvInput;
-    if (input.kind !== 'append' || !isAcknowledged(append)) continue;
+  for (const put of operations) {
+    const input = put.input;
+    if (input.kind !== 'put' || put.output !== 'OK' || !isAcknowledged(put)) continue;
     const final = finalReads.get(input.key);
-    if (final === undefined || final.includes(input.value)) continue;
-    const overwritable = operations.some((other) => {
-      const put = other.input as KvInput;
-      return put.kind === 'put' && put.key === input.key && (isAcknowledged(other) ? (other.returnMs as number) : Infinity) > append.callMs;
-    });
-    if (!overwritable) lost.push(`append(${input.key}, ${JSON.stringify(input.value)}) by ${append.client}, acknowledged at ${Math.round(append.returnMs as number)} ms, is not in the final value of ${input.key}`);
+    if (final === undefined || final.version > input.version) continue;
+    const seen = final.err === 'ErrNoKey' ? 'finds no such key' : `is at version ${final.version}`;
+    lost.push(`put(${input.key}, ${JSON.stringify(input.value)}, version ${input.version}) by ${put.client}, acknowledged OK at ${Math.round(put.returnMs as number)} ms, but the final read of ${input.key} ${seen}`);
   }
   return lost;
 }

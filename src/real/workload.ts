@@ -1,29 +1,27 @@
 /**
- * The client workload of a real run: `clients` closed-loop clients issuing Get, Put and Append
- * on a few keys, each operation recorded with wall-clock invoke and return times. A client
- * retries an operation on the next server until it succeeds or its deadline passes (then the
- * outcome is unknown: it may or may not have happened). Retries reuse (client, seq), so the
- * service applies a Put or Append once however often it is sent.
+ * The client workload of a real run: `clients` closed-loop clients issuing lab 2's versioned
+ * Get and Put (`Put(key, value, version)` applies only when `version` is the key's current
+ * version) on a few keys, each operation recorded with wall-clock invoke and return times. An
+ * operation that does not finish within its deadline is recorded as unknown: it may or may not
+ * have happened.
  *
- * The same generator drives etcd (`etcd.ts`) through a different `KvTarget`.
+ * A client Puts only with the version it last saw for the key (from its own Get or Put), so
+ * most Puts are meant to apply, and clients racing on a key get ErrVersion: the history
+ * exercises both outcomes. Where operations go is the `KvService`'s business: lab 4's Clerk
+ * for our cluster (kvraft-service.ts), HTTP requests to a pinned member for etcd (etcd.ts).
  */
-import type { KvInput, KvOutput } from '../check';
-import type { OperationInput } from '../check';
+import type { KvVersionedInput, KvVersionedOutput, OperationInput } from '../check';
 import type { Random } from '../runtime/random';
 
-/** One attempt at an operation on one server: the output, or why it failed (try another server). */
-export type AttemptResult = { readonly ok: true; readonly output: KvOutput } | { readonly ok: false; readonly retryable: boolean; readonly why: string };
-
-/** Where the workload sends operations: our kv service over Raft, or etcd. */
-export interface KvTarget {
-  readonly servers: readonly string[];
-  attempt(server: string, client: string, seq: number, input: KvInput): Promise<AttemptResult>;
-  /** Waits (in the target's clock) before retrying after every server failed. */
-  pause(ms: number): Promise<void>;
+/** Where the workload sends operations. */
+export interface KvService {
+  /**
+   * Runs one operation of `client` to its end: its output, or null when it did not finish
+   * within `deadlineMs` or its outcome is ambiguous (a write that may or may not have applied).
+   */
+  execute(client: string, input: KvVersionedInput, deadlineMs: number): Promise<KvVersionedOutput | null>;
   /** Wall-clock ms on the runner's clock (history times). */
   nowMs(): number;
-  /** The server a client starts with (etcd: its pinned member); default: whoever answered last. */
-  preferredServer?(client: string): string | null;
 }
 
 export interface WorkloadOptions {
@@ -35,10 +33,9 @@ export interface WorkloadOptions {
   readonly operationsPerClientMax: number;
 }
 
-/** A completed, failed or unknown operation, with the server that answered (null if none). */
-export interface RecordedOperation extends OperationInput<KvInput, KvOutput> {
+/** A completed or unknown operation. */
+export interface RecordedOperation extends OperationInput<KvVersionedInput, KvVersionedOutput> {
   readonly client: string;
-  readonly server: string | null;
 }
 
 /** Shared by every client of a run: who answered last (the likely leader), and the history. */
@@ -53,43 +50,41 @@ export function keyName(index: number): string {
   return `k${index}`;
 }
 
-/** The next operation of `client`: half reads, the rest appends and puts of unique values. */
-export function nextInput(random: Random, client: string, seq: number, keys: number): KvInput {
+/**
+ * The next operation of `client`: a Get half the time and whenever the client does not know
+ * the key's version; otherwise a Put of a unique value at the version it knows.
+ */
+export function nextInput(random: Random, client: string, seq: number, keys: number, versions: ReadonlyMap<string, number>): KvVersionedInput {
   const key = keyName(random.int(0, keys - 1));
-  const draw = random.float();
-  if (draw < 0.5) return { kind: 'get', key };
-  if (draw < 0.85) return { kind: 'append', key, value: `${client}.${seq};` };
-  return { kind: 'put', key, value: `${client}.${seq};` };
+  const version = versions.get(key);
+  if (random.float() < 0.5 || version === undefined) return { kind: 'get', key };
+  return { kind: 'put', key, value: `${client}.${seq}`, version };
 }
 
-/** Performs one operation (retrying across servers) and records it. */
-export async function perform(target: KvTarget, state: WorkloadState, client: string, seq: number, input: KvInput, deadlineMs: number): Promise<RecordedOperation> {
-  const callMs = target.nowMs();
-  const servers = target.servers;
-  const preferred = target.preferredServer?.(client) ?? state.lastServer ?? '';
-  let server = servers.indexOf(preferred) >= 0 ? servers.indexOf(preferred) : seq % servers.length;
-  const attemptsMax = 10_000;
-  for (let attempt = 0; attempt < attemptsMax && target.nowMs() - callMs < deadlineMs; attempt++) {
-    const name = servers[server] as string;
-    const result = await target.attempt(name, client, seq, input);
-    if (result.ok) {
-      state.lastServer = name;
-      const operation: RecordedOperation = { client, input, output: result.output, callMs, returnMs: target.nowMs(), server: name };
-      state.operations.push(operation);
-      return operation;
-    }
-    if (!result.retryable) break;
-    server = (server + 1) % servers.length;
-    if (server === 0) await target.pause(20);
-  }
-  const operation: RecordedOperation = { client, input, callMs, returnMs: null, known: false, server: null };
+/** What `client` knows of the key's version after an operation (undefined: it does not know). */
+export function versionAfter(input: KvVersionedInput, output: KvVersionedOutput | null): number | undefined {
+  if (output === null) return undefined;
+  if (input.kind === 'get') return typeof output === 'object' ? (output.err === 'OK' ? output.version : 0) : undefined;
+  return output === 'OK' ? input.version + 1 : undefined;
+}
+
+/** Performs one operation and records it. */
+export async function perform(service: KvService, state: WorkloadState, client: string, input: KvVersionedInput, deadlineMs: number): Promise<RecordedOperation> {
+  const callMs = service.nowMs();
+  const output = await service.execute(client, input, deadlineMs);
+  const operation: RecordedOperation = output === null ? { client, input, callMs, returnMs: null, known: false } : { client, input, output, callMs, returnMs: service.nowMs() };
   state.operations.push(operation);
   return operation;
 }
 
 /** One client's closed loop until the run stops. */
-export async function clientLoop(target: KvTarget, state: WorkloadState, client: string, random: Random, options: WorkloadOptions): Promise<void> {
+export async function clientLoop(service: KvService, state: WorkloadState, client: string, random: Random, options: WorkloadOptions): Promise<void> {
+  const versions = new Map<string, number>();
   for (let seq = 1; seq <= options.operationsPerClientMax && !state.stopping; seq++) {
-    await perform(target, state, client, seq, nextInput(random, client, seq, options.keys), options.operationDeadlineMs);
+    const input = nextInput(random, client, seq, options.keys, versions);
+    const operation = await perform(service, state, client, input, options.operationDeadlineMs);
+    const version = versionAfter(input, operation.output ?? null);
+    if (version === undefined) versions.delete(input.key);
+    else versions.set(input.key, version);
   }
 }

@@ -1,7 +1,8 @@
 /**
- * `distlab cluster <lab> --nodes N [--impl FILE] [--duration 30s] [--clients 10]
- *  [--nemesis kill,partition,pause,latency] --out DIR`: a real cluster of node processes on
- * loopback, a client workload, real faults, and a checked history with a report
+ * `distlab cluster kvraft --nodes N [--impl FILE] [--duration 30s] [--clients 10]
+ *  [--nemesis kill,partition,pause,latency] --out DIR`: a real cluster of node processes (lab 4's
+ * KVServer over its Raft) on loopback, a workload of the lab's Clerks, real faults, and a
+ * checked history with a report
  * (DIR/report.html, report.json, history.json, logs/). Exit 0: linearizable and no
  * acknowledged write lost; 1: not; 2: bad input or the cluster could not start.
  * Ctrl-C stops the workload, stops every node and still writes the report; a second Ctrl-C
@@ -32,9 +33,9 @@ interface ClusterCommandOptions {
 export function clusterCommand(): Command {
   return new Command('cluster')
     .description('run a real cluster (one process per node, ZeroMQ, wall clock) under load and faults; check and report; exit 0 ok, 1 not, 2 bad input')
-    .argument('<lab>', 'raft (a kv service over your Raft), or etcd (etcd alone, the anchor)')
+    .argument('<lab>', "kvraft (lab 4's key/value service: your KVServer, Clerk and Raft), or etcd (etcd alone, the anchor)")
     .option('--nodes <n>', 'number of node processes', count(1, 9), 3)
-    .option('--impl <file>', 'the implementation (.ts or .ipynb); default: the reference solution when grading/ is present')
+    .option('--impl <file>', 'the kvraft implementation (.ts or .ipynb exporting KVServer, Clerk and Raft); default: the reference solution when grading/ is present')
     .option('--duration <time>', 'how long the workload runs, e.g. 30s, 500ms, 2m', duration, 30_000)
     .option('--clients <n>', 'concurrent clients', count(1, 100), 10)
     .option('--keys <n>', 'keys the clients use', count(1, 100), 5)
@@ -113,20 +114,20 @@ async function plannedRuns(lab: string, options: ClusterCommandOptions, out: str
       bar?.update(Math.min(progress.elapsedMs, progress.durationMs), { operations: progress.operations, fault: progress.fault ?? '-' }),
   };
   const runs: Array<() => Promise<RunReport>> = [];
-  if (lab !== 'etcd' && options.hosts !== undefined) {
-    const { runRemoteCluster, readHostsFile } = await import('../../real/cluster.js');
-    const { realLabs } = await import('../../real/implementation.js');
-    if (!realLabs.includes(lab)) throw new Error(`real mode runs the labs ${realLabs.join(', ')} (a kv service over Raft); got ${JSON.stringify(lab)}`);
-    const hostsFile = path.resolve(options.hosts);
-    readHostsFile(hostsFile);
-    runs.push(() => runRemoteCluster({ ...shared, out, hostsFile }));
-  } else if (lab !== 'etcd') {
-    const { compileForCluster } = await import('../../real/implementation.js');
-    const { runCluster } = await import('../../real/cluster.js');
-    const { packageRoot } = await import('../../testing/package-root.js');
-    await compileForCluster(lab, options.impl === undefined ? null : path.resolve(options.impl), path.join(out, 'impl.json'), { typeCheck: options.typeCheck });
-    const cliArgs = [path.join(packageRoot(), 'bin', 'distlab.js')];
-    runs.push(() => runCluster({ ...shared, nodes: options.nodes, graphFile: path.join(out, 'impl.json'), out, command: process.execPath, cliArgs }));
+  if (lab !== 'etcd') {
+    const { compileForCluster, notRealLab, realLabs } = await import('../../real/implementation.js');
+    if (!realLabs.includes(lab)) throw notRealLab(lab);
+    const hostsFile = options.hosts === undefined ? null : path.resolve(options.hosts);
+    const { runCluster, runRemoteCluster, readHostsFile } = await import('../../real/cluster.js');
+    if (hostsFile !== null) readHostsFile(hostsFile);
+    const graphFile = path.join(out, 'impl.json');
+    await compileForCluster(lab, options.impl === undefined ? null : path.resolve(options.impl), graphFile, { typeCheck: options.typeCheck });
+    if (hostsFile !== null) runs.push(() => runRemoteCluster({ ...shared, out, hostsFile, graphFile }));
+    else {
+      const { packageRoot } = await import('../../testing/package-root.js');
+      const cliArgs = [path.join(packageRoot(), 'bin', 'distlab.js')];
+      runs.push(() => runCluster({ ...shared, nodes: options.nodes, graphFile, out, command: process.execPath, cliArgs }));
+    }
   }
   if (lab === 'etcd' || options.etcd) {
     const { findEtcd, runEtcd } = await import('../../real/etcd.js');

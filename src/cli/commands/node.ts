@@ -1,6 +1,6 @@
 /**
  * `distlab node --id ID --listen HOST:PORT --peers ID=HOST:PORT,... --group ID,ID,... --data DIR
- *  (--graph FILE | --impl FILE)`: one real-mode node process (the kv service on a Raft peer).
+ *  (--graph FILE | --impl FILE)`: one real-mode node process (lab 4's KVServer over its Raft).
  * `distlab cluster` starts these for you; start them by hand to spread a cluster over machines.
  * It runs until SIGTERM/SIGINT, or until the process that started it goes away.
  */
@@ -21,7 +21,7 @@ interface NodeCommandOptions extends Omit<NodeProcessOptions, 'graph' | 'control
 
 export function nodeCommand(): Command {
   return new Command('node')
-    .description('run one real-mode node (kv service over Raft) on ZeroMQ; `distlab cluster` starts these for you')
+    .description("run one real-mode node (lab 4's KVServer over its Raft) on ZeroMQ; `distlab cluster` starts these for you")
     .requiredOption('--id <id>', "this node's id (one of --group)")
     .requiredOption('--listen <host:port>', 'address to listen on', address)
     .requiredOption('--peers <list>', 'every other process: id=host:port,... (the nodes and the runner)', peerList)
@@ -29,7 +29,7 @@ export function nodeCommand(): Command {
     .requiredOption('--data <dir>', "folder for this node's persisted state (survives kill -9)")
     .option('--graph <file>', 'compiled implementation written by `distlab cluster`')
     .option('--impl <file>', 'implementation .ts or .ipynb (compiled here; default: the reference, when grading/ is present)')
-    .option('--lab <lab>', 'the lab whose implementation --impl is', 'raft')
+    .option('--lab <lab>', 'the lab whose implementation --impl is', 'kvraft')
     .option('--incarnation <n>', '0 for the first start, one more per restart', nonNegativeInteger, 0)
     .option('--seed <s>', 'seed of ctx.random()', nonNegativeInteger, 1)
     .option('--controller <id>', 'the only peer whose control frames (partitions, latency) are obeyed')
