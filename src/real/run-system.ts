@@ -90,11 +90,14 @@ async function runPhases(system: SystemUnderTest, options: RunOptions, state: Wo
   const clients = system.run(() =>
     Promise.all(Array.from({ length: options.clients }, (_, index) => clientLoop(system.service, state, `c${index + 1}`, random.fork(`client:${index + 1}`), workload))),
   );
+  // A client that throws (a Clerk not written yet) ends the run at once; the error is reported after the nemesis stops.
+  const clientFailed = new AbortController();
+  clients.catch(() => clientFailed.abort());
   const startMs = system.service.nowMs();
   const nemesisOptions: NemesisOptions = {
     latencyMs: options.latencyMs,
     nowMs: () => system.service.nowMs(),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    signal: options.signal === undefined ? clientFailed.signal : AbortSignal.any([options.signal, clientFailed.signal]),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   };
   const nemesis = new Nemesis(system.members, system.network, nemesisOptions, state, faults);
