@@ -8,7 +8,7 @@
  * `npx distlab test raft --part 3A --impl labs/raft/raft.ts`.
  */
 import { BehaviorSubject, EMPTY, Subject, defer, filter, from, merge, mergeMap, repeat, startWith, switchMap, takeWhile, throttleTime, timer, type Observable } from 'rxjs';
-import { assert, type NodeContext } from 'distlab';
+import { assert, preEncodeItems, type NodeContext, type PreEncoded } from 'distlab';
 import type { ApplyMessage, RaftConfig, RaftNode, RaftStatus, StartResult } from './types';
 
 // notebook: constants
@@ -28,9 +28,9 @@ const electionTimeoutMsMax = 600;
 const entriesPerAppendMax = 100;
 /**
  * Leaders save and send new commands at once, then at most once per this many ms while more
- * keep coming (RxJS `throttleTime`, leading and trailing edge). Every save writes the whole log,
- * so saving per command under a stream of commands costs time quadratic in the log's length;
- * batching bounds that, and an isolated command still goes out immediately.
+ * keep coming (RxJS `throttleTime`, leading and trailing edge): one save and one AppendEntries
+ * per follower per batch instead of one per command, and an isolated command still goes out
+ * immediately.
  */
 const replicationBatchMs = 20;
 
@@ -169,8 +169,8 @@ class RaftLog {
 // notebook: persistence 3C
 /**
  * What survives a crash (Figure 2: currentTerm, votedFor, log[]), plus where the snapshot ends.
- * The log is stored as two columns (terms, commands) rather than one object per entry: the
- * whole state is encoded on every save, and flat arrays encode about four times faster.
+ * The log is stored as two columns (terms, commands) rather than one object per entry: flat
+ * arrays encode about four times faster.
  */
 interface PersistentState {
   readonly currentTerm: number;
@@ -192,7 +192,10 @@ interface Durable {
   snapshotData: unknown;
   commitIndex: number;
   lastApplied: number;
+  // Your code here (3C).
 }
+
+// Your code here (3C).
 
 /** Part 3C: write the persistent state (and the current snapshot, unchanged) to stable storage. */
 function persist(rf: Durable): void {
@@ -220,6 +223,7 @@ class RaftCore {
   votedFor: number | null = null;
   log = new RaftLog();
   snapshotData: unknown = null;
+  // Your code here (3C).
 
   // Volatile state.
   role: Role = 'follower';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { NodeContext } from 'distlab';
+import { World, encode, type NodeContext } from 'distlab';
 import { runTest } from 'distlab/testing';
-import { Raft as ReferenceRaft } from './raft';
+import { Raft as ReferenceRaft, RaftCore, type PersistentState } from './raft';
 import { raftLab } from '../../../labs/raft/lab';
 import { Raft as SkeletonRaft } from '../../../labs/raft/raft';
 import type { RaftConfig } from '../../../labs/raft/types';
@@ -106,5 +106,37 @@ describe('Raft lab: broken variants fail the test aimed at them', () => {
     const { world, failure } = await runTest(raftLab, test('TestBasicAgree3B'), skeleton, 1);
     const plots = raftLab.plots?.(world, failure) ?? [];
     expect(plots.map((plot) => plot.title)).toEqual(['Role and term of each peer', 'Commit index of each peer', 'Messages before the failure']);
+  });
+});
+
+describe('Raft reference: persistence', () => {
+  it('saves exactly the plain state (text and size) across appends, conflicting cuts and compaction of saved runs', async () => {
+    const world = new World({ seed: 1 });
+    let core: RaftCore | undefined;
+    world.addNode('a', (ctx) => (core = new RaftCore(ctx, { peers: ['a'], me: 0 })));
+    await world.runFor(1);
+    const rf = core!;
+    const expectSaved = (): void => {
+      rf.becomeFollower(rf.currentTerm + 1); // a new term: persists
+      const plain: PersistentState = {
+        currentTerm: rf.currentTerm,
+        votedFor: null,
+        snapshotIndex: rf.log.snapshotIndex,
+        terms: rf.log.entries.map((entry) => entry.term),
+        commands: rf.log.entries.map((entry) => entry.command),
+      };
+      expect(world.persister('a').readState()).toEqual(plain);
+      expect(world.persister('a').stateSize()).toBe(encode(plain, 'state').bytes);
+    };
+    for (let index = 1; index <= 300; index++) rf.log.append({ term: 1, command: { key: `k${index}`, value: index } });
+    expectSaved();
+    expect(rf.log.merge(100, [{ term: 2, command: 'cut inside a saved run' }])).toBe(true); // conflict: entries 100.. replaced
+    expectSaved();
+    for (let index = 0; index < 100; index++) rf.log.append({ term: 2, command: index });
+    expectSaved();
+    rf.log.compact(50, 1); // positions shift: every saved run is stale
+    expectSaved();
+    rf.log.compact(260, 3); // no entry of term 3 there: the log empties
+    expectSaved();
   });
 });

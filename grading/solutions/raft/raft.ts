@@ -13,7 +13,7 @@
  * `switchMap` over `timer(ms, ctx.scheduler)`); log replication is async/await (`await ctx.call`).
  */
 import { BehaviorSubject, EMPTY, Subject, defer, filter, from, merge, mergeMap, repeat, startWith, switchMap, takeWhile, throttleTime, timer, type Observable } from 'rxjs';
-import { assert, type NodeContext } from 'distlab';
+import { assert, preEncodeItems, type NodeContext, type PreEncoded } from 'distlab';
 import type { ApplyMessage, RaftConfig, RaftNode, RaftStatus, StartResult } from '../../../labs/raft/types';
 
 // notebook: constants
@@ -33,9 +33,9 @@ const electionTimeoutMsMax = 600;
 const entriesPerAppendMax = 100;
 /**
  * Leaders save and send new commands at once, then at most once per this many ms while more
- * keep coming (RxJS `throttleTime`, leading and trailing edge). Every save writes the whole log,
- * so saving per command under a stream of commands costs time quadratic in the log's length;
- * batching bounds that, and an isolated command still goes out immediately.
+ * keep coming (RxJS `throttleTime`, leading and trailing edge): one save and one AppendEntries
+ * per follower per batch instead of one per command, and an isolated command still goes out
+ * immediately.
  */
 const replicationBatchMs = 20;
 
@@ -196,8 +196,8 @@ class RaftLog {
 // notebook: persistence 3C
 /**
  * What survives a crash (Figure 2: currentTerm, votedFor, log[]), plus where the snapshot ends.
- * The log is stored as two columns (terms, commands) rather than one object per entry: the
- * whole state is encoded on every save, and flat arrays encode about four times faster.
+ * The log is stored as two columns (terms, commands) rather than one object per entry: flat
+ * arrays encode about four times faster.
  */
 interface PersistentState {
   readonly currentTerm: number;
@@ -219,17 +219,67 @@ interface Durable {
   snapshotData: unknown;
   commitIndex: number;
   lastApplied: number;
+  // BEGIN SOLUTION (3C)
+  readonly savedRuns: SavedRun[];
+  // END SOLUTION
 }
+
+// BEGIN SOLUTION (3C)
+/**
+ * Figure 2 asks for the whole state to be durable before each reply, but encoding the whole
+ * log on every save costs time quadratic in its length (about a quarter of the CPU of lab 4's
+ * busiest tests). Entries never change once in the log (a conflict cuts the log, compaction
+ * rebuilds it), so the log is saved as runs of `savedRunEntries` entries, each encoded once
+ * (`preEncodeItems`) and reused by every later save while the same entries sit at the same
+ * positions; only the last, partial run is encoded each time. The saved text is exactly the
+ * plain state's, so `restore` and the sizes the tester reads are unchanged.
+ */
+const savedRunEntries = 64;
+
+/** One full run of log positions as last saved: the entries (compared by identity) and their encoded columns. */
+interface SavedRun {
+  readonly logEntries: readonly LogEntry[];
+  readonly terms: PreEncoded;
+  readonly commands: PreEncoded;
+}
+
+/** The run at positions [start, start + savedRunEntries) of the log: the saved one while its entries are still there. */
+function savedRun(rf: Durable, start: number): SavedRun {
+  const entries = rf.log.entries;
+  const run = start / savedRunEntries;
+  const saved = rf.savedRuns[run];
+  if (saved !== undefined && saved.logEntries.every((entry, offset) => entries[start + offset] === entry)) return saved;
+  const slice = entries.slice(start, start + savedRunEntries);
+  const terms = preEncodeItems(slice.map((entry) => entry.term), 'state.terms');
+  rf.savedRuns[run] = { logEntries: slice, terms, commands: preEncodeItems(slice.map((entry) => entry.command), 'state.commands') };
+  return rf.savedRuns[run];
+}
+// END SOLUTION
 
 /** Part 3C: write the persistent state (and the current snapshot, unchanged) to stable storage. */
 function persist(rf: Durable): void {
   // BEGIN SOLUTION (3C)
-  const state: PersistentState = {
+  const entries = rf.log.entries;
+  const settled = entries.length - (entries.length % savedRunEntries); // full runs; the rest is encoded afresh
+  rf.savedRuns.length = settled / savedRunEntries;
+  const termColumn: Array<number | PreEncoded> = [];
+  const commandColumn: unknown[] = [];
+  for (let start = 0; start < settled; start += savedRunEntries) {
+    const run = savedRun(rf, start);
+    termColumn.push(run.terms);
+    commandColumn.push(run.commands);
+  }
+  for (let position = settled; position < entries.length; position++) {
+    termColumn.push(entries[position].term);
+    commandColumn.push(entries[position].command);
+  }
+  // Each run stands for its items once encoded, so this saves PersistentState's plain shape.
+  const state: Record<keyof PersistentState, unknown> = {
     currentTerm: rf.currentTerm,
     votedFor: rf.votedFor,
     snapshotIndex: rf.log.snapshotIndex,
-    terms: rf.log.entries.map((entry) => entry.term),
-    commands: rf.log.entries.map((entry) => entry.command),
+    terms: termColumn,
+    commands: commandColumn,
   };
   rf.ctx.persister.save(state, rf.snapshotData);
   // END SOLUTION
@@ -267,6 +317,10 @@ class RaftCore {
   votedFor: number | null = null;
   log = new RaftLog();
   snapshotData: unknown = null;
+  // BEGIN SOLUTION (3C)
+  /** What `persist` encoded of the log before, to reuse (see savedRunEntries). */
+  readonly savedRuns: SavedRun[] = [];
+  // END SOLUTION
 
   // Volatile state.
   role: Role = 'follower';
