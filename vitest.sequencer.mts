@@ -26,6 +26,7 @@ const measuredSeconds: Readonly<Record<string, number>> = {
   'labs/raft/raft-notebook.test.ts': 14,
   'labs/mapreduce/notebook.test.ts': 13,
   'labs/kvsrv/kvsrv-notebook.test.ts': 13,
+  'labs/shardkv/shardkv-notebook.test.ts': 30,
   'test/testing-notebook-kernel.test.ts': 9,
   'test/runtime-bug-cancelled-timers.test.ts': 9,
   'grading/mutants.test.ts': 9,

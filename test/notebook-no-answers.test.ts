@@ -94,7 +94,7 @@ describe('students get no answers', () => {
 
   it('Answers: the instructor notebooks sit in grading/ and hold the solutions', () => {
     const instructors = allBuildOutputs(root).filter((output) => output.kind === 'instructor');
-    expect(instructors.map((output) => output.target).sort()).toEqual(['grading/solutions/kvraft/kvraft.ipynb', 'grading/solutions/kvsrv/kvsrv.ipynb', 'grading/solutions/mapreduce/mapreduce.ipynb', 'grading/solutions/raft/raft.ipynb']);
+    expect(instructors.map((output) => output.target).sort()).toEqual(['grading/solutions/kvraft/kvraft.ipynb', 'grading/solutions/kvsrv/kvsrv.ipynb', 'grading/solutions/mapreduce/mapreduce.ipynb', 'grading/solutions/raft/raft.ipynb', 'grading/solutions/shardkv/shardkv.ipynb']);
     for (const output of instructors) expect(output.text).toMatch(/BEGIN SOLUTION|class Coordinator implements CoordinatorNode/);
   });
 });

@@ -167,18 +167,18 @@ export class ShardkvTester extends Tester<ShardkvImplementation> {
   /** A controller on a node of its own (Go: ShardCtrler()). */
   makeCtrler(): TestedCtrler {
     const id = `ctl${this.ctrlers++}`;
-    const ShardCtrler = this.impl.ShardCtrler;
-    this.world.addNode(id, (ctx) => ({ ctrler: this.guardSync(id, 'new ShardCtrler(ctx, { kvServer })', () => new ShardCtrler(ctx, { kvServer: ctrlKvServer })) }));
+    const { ShardCtrler, KVClerk } = this.impl;
+    this.world.addNode(id, (ctx) => ({ ctrler: this.guardSync(id, 'new ShardCtrler(ctx, { kvServer, KVClerk })', () => new ShardCtrler(ctx, { kvServer: ctrlKvServer, KVClerk })) }));
     return new TestedCtrler(this, id);
   }
 
   /** A clerk on a node of its own, with its own controller to query (Go: MakeClerk). */
   makeClient(): ShardClient {
     const id = `c${this.clients++}`;
-    const { ShardCtrler, Clerk } = this.impl;
+    const { ShardCtrler, Clerk, KVClerk } = this.impl;
     this.world.addNode(id, (ctx: NodeContext) =>
       this.guardSync(id, 'new Clerk(ctx, { ctrler })', () => {
-        const ctrler = new ShardCtrler(ctx, { kvServer: ctrlKvServer });
+        const ctrler = new ShardCtrler(ctx, { kvServer: ctrlKvServer, KVClerk });
         return { ctrler, clerk: new Clerk(ctx, { ctrler }) };
       }),
     );

@@ -4,8 +4,10 @@
  * of a run.
  *
  * The implementation includes the student's own labs 2-4: the submission exports lab 2's
- * `KVServer` (it stores the configurations), lab 3's `Raft` and lab 4's `RSM` (the shard groups
- * run on them), beside lab 5's configuration functions, `ShardServer`, `ShardCtrler` and `Clerk`.
+ * `KVServer` (it stores the configurations) and its Clerk as `KVClerk` (the controller talks to
+ * it), lab 3's `Raft` and lab 4's `RSM` (the shard groups run on them), each loaded with
+ * `fromLab` (distlab/testing), beside lab 5's configuration functions, `ShardServer`,
+ * `ShardCtrler` and `Clerk`.
  *
  * Example:
  * ```ts
@@ -23,11 +25,12 @@ import { tests5C } from './tests/5c';
 import type { ShardkvImplementation } from './types';
 
 const classes: Record<string, { readonly shape: string; readonly methods: readonly string[] }> = {
-  Raft: { shape: "your lab-3 Raft (in a .ts submission: export { Raft } from '../raft/raft')", methods: ['start', 'getState', 'snapshot'] },
-  RSM: { shape: "your lab-4 RSM, new RSM(ctx, { peers, me, maxRaftState, stateMachine, Raft }) (export { RSM } from '../kvraft/kvraft')", methods: ['submit', 'raft'] },
-  KVServer: { shape: "your lab-2 server, new KVServer(ctx) (export { KVServer } from '../kvsrv/kvsrv')", methods: [] },
+  Raft: { shape: "your lab-3 Raft (export const Raft = fromLab('../raft/raft.ts', 'Raft'))", methods: ['start', 'getState', 'snapshot'] },
+  RSM: { shape: "your lab-4 RSM, new RSM(ctx, { peers, me, maxRaftState, stateMachine, Raft }) (export const RSM = fromLab('../kvraft/kvraft.ts', 'RSM'))", methods: ['submit', 'raft'] },
+  KVServer: { shape: "your lab-2 server, new KVServer(ctx) (export const KVServer = fromLab('../kvsrv/kvsrv.ts', 'KVServer'))", methods: [] },
+  KVClerk: { shape: "your lab-2 Clerk, new KVClerk(ctx, { server }) with get and put (export const KVClerk = fromLab('../kvsrv/kvsrv.ts', 'Clerk'))", methods: ['get', 'put'] },
   ShardServer: { shape: 'new ShardServer(ctx, { gid, servers, me, maxRaftState, RSM, Raft }) serving the ShardGrp RPCs, with rsm()', methods: ['rsm'] },
-  ShardCtrler: { shape: 'new ShardCtrler(ctx, { kvServer }) with initConfig, initController, changeConfigTo and query', methods: ['initConfig', 'initController', 'changeConfigTo', 'query'] },
+  ShardCtrler: { shape: 'new ShardCtrler(ctx, { kvServer, KVClerk }) with initConfig, initController, changeConfigTo and query', methods: ['initConfig', 'initController', 'changeConfigTo', 'query'] },
   Clerk: { shape: 'new Clerk(ctx, { ctrler }) with get(key) and put(key, value, version)', methods: ['get', 'put'] },
 };
 const functions = ['makeShardConfig', 'joinBalance', 'leaveBalance'] as const;
@@ -53,6 +56,7 @@ export function shardkvImplementationFrom(exports: Readonly<Record<string, unkno
     Raft: pick('Raft'),
     RSM: pick('RSM'),
     KVServer: pick('KVServer'),
+    KVClerk: pick('KVClerk'),
     ShardServer: pick('ShardServer'),
     ShardCtrler: pick('ShardCtrler'),
     Clerk: pick('Clerk'),

@@ -27,6 +27,8 @@ export { evaluateGraph, preloadDistlab, withExitGuard, ExitAttemptError, describ
 export type { CompiledGraph } from './module-graph';
 export type { LoadOptions, LoadedImplementation, CompiledImplementation, LoadProblem } from './load-impl';
 export { cellRole, excludedCellRoles } from './notebook-cells';
+export { fromLab, findLabFile, prepareFromLab } from './from-lab';
+export type { FromLabOptions, LabClass, LoadedLabClass } from './from-lab';
 export { runTestsIsolated, IsolationError } from './isolate';
 export type { IsolateOptions, IsolatedRunRequest, PlannedRun } from './isolate';
 export { passLine, failureBlock, replayCommand, summarize, summaryTable, outcomeJson, formatCount } from './report';

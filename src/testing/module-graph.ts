@@ -48,6 +48,30 @@ const distlabEntries: Readonly<Record<string, () => Promise<Namespace>>> = {
   'distlab/notebook': () => import('../notebook/index.js'),
 };
 
+/**
+ * The same entry points as files of the built package. There (CommonJS) `import()` is `require`
+ * underneath, so a synchronous `require` gives the same instances: code compiled lazily, after
+ * the runner's preload (an earlier lab's notebook that `fromLab` loads at a class's first use),
+ * still finds distlab. From sources (tsx, vitest) only the asynchronous preload is safe.
+ */
+const distlabBuiltFiles: Readonly<Record<string, string>> = {
+  distlab: '../index.js',
+  'distlab/runtime': '../runtime/index.js',
+  'distlab/testing': './index.js',
+  'distlab/check': '../check/index.js',
+  'distlab/plot': '../plot/index.js',
+  'distlab/notebook': '../notebook/index.js',
+};
+
+/** `specifier` loaded synchronously when running built (and remembered), else null. */
+function loadBuiltDistlab(specifier: string): Namespace | null {
+  const file = distlabBuiltFiles[specifier];
+  if (file === undefined || __filename.endsWith('.ts')) return null;
+  const loaded = moduleExports(ownRequire(file) as Namespace);
+  loadedDistlab.set(specifier, loaded);
+  return loaded;
+}
+
 /** The `distlab` specifiers a compiled module may import. */
 export const distlabSpecifiers: readonly string[] = Object.keys(distlabEntries);
 
@@ -125,6 +149,8 @@ function makeRequire(graph: CompiledGraph, file: string, cache: Map<string, { ex
     const distlab = loadedDistlab.get(specifier);
     if (distlab !== undefined) return distlab;
     if (specifier in distlabEntries) {
+      const built = loadBuiltDistlab(specifier);
+      if (built !== null) return built;
       throw new Error(`module-graph: ${specifier} was not preloaded (call preloadDistlab first)`);
     }
     if (specifier.startsWith('.') || path.isAbsolute(specifier)) {

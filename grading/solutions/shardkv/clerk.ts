@@ -4,7 +4,7 @@
  * group from the configuration and follows it when the shard moves.
  */
 import type { NodeContext } from 'distlab';
-import { groupRpcNames, key2shard, type Err, type GetReply, type ShardClerkApi, type ShardClerkConfig, type ShardConfig } from '../../../labs/shardkv/types';
+import { groupRpcNames, key2shard, notWritten, type Err, type GetReply, type ShardClerkApi, type ShardClerkConfig, type ShardConfig } from '../../../labs/shardkv/types';
 
 // notebook: group-clerk 5A
 /** How long a clerk waits after a round in which no server of a group answered. */
@@ -28,8 +28,8 @@ export class GroupClerk {
 
   /** Tries every server up to `rounds` times (Infinity: until one answers), pausing between rounds. */
   async call<R extends { readonly err: Err }>(method: string, args: object, rounds: number): Promise<GroupAnswer<R>> {
-    let uncertain = false;
     // BEGIN SOLUTION
+    let uncertain = false;
     for (let round = 0; round < rounds; round++) {
       for (let tried = 0; tried < this.servers.length; tried++) {
         const result = await this.ctx.call<R>(this.servers[this.leader], method, args);
@@ -39,8 +39,9 @@ export class GroupClerk {
       }
       if (round + 1 < rounds) await this.ctx.sleep(retryIntervalMs);
     }
-    // END SOLUTION
     return { reply: null, uncertain };
+    // END SOLUTION
+    throw notWritten('GroupClerk.call', '5A');
   }
 }
 
@@ -61,26 +62,27 @@ export class Clerk implements ShardClerkApi {
 
   async get(key: string): Promise<GetReply> {
     for (;;) {
-      const { reply } = await this.ask<GetReply>(key, groupRpcNames.get, { key });
-      if (reply !== null) return reply;
+      const answer = await this.ask<GetReply>(key, groupRpcNames.get, { key });
+      if (answer.reply !== null) return answer.reply;
     }
   }
 
   async put(key: string, value: string, version: number): Promise<Err> {
+    // BEGIN SOLUTION
     let uncertain = false;
     for (;;) {
       const answer = await this.ask<{ readonly err: Err }>(key, groupRpcNames.put, { key, value, version });
       uncertain ||= answer.uncertain;
-      // BEGIN SOLUTION
       if (answer.reply !== null) return answer.reply.err === 'ErrVersion' && uncertain ? 'ErrMaybe' : answer.reply.err;
-      // END SOLUTION
     }
+    // END SOLUTION
+    throw notWritten('Clerk.put', '5A');
   }
 
   /** One try at the key's group: its reply, or null (after reading the configuration again). */
   private async ask<R extends { readonly err: Err }>(key: string, method: string, args: object): Promise<GroupAnswer<R>> {
-    let uncertain = false;
     // BEGIN SOLUTION
+    let uncertain = false;
     this.config ??= await this.options.ctrler.query();
     const gid = this.config.shards[key2shard(key)];
     const servers = this.config.groups[String(gid)];
@@ -92,8 +94,9 @@ export class Clerk implements ShardClerkApi {
     // Moved, or the group did not answer: read the configuration again, after a pause.
     this.config = null;
     await this.ctx.sleep(retryIntervalMs);
-    // END SOLUTION
     return { reply: null, uncertain };
+    // END SOLUTION
+    throw notWritten('Clerk.ask', '5A');
   }
 
   private group(gid: number, servers: readonly string[]): GroupClerk {

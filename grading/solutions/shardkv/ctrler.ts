@@ -7,8 +7,7 @@
  * configuration newer than the current one finishes it (5B).
  */
 import type { NodeContext } from 'distlab';
-import { Clerk as KvClerk } from '../kvsrv/kvsrv';
-import { groupRpcNames, type FreezeShardReply, type ShardConfig, type ShardCtrlerApi, type ShardCtrlerConfig, type ShardReply } from '../../../labs/shardkv/types';
+import { groupRpcNames, notWritten, type FreezeShardReply, type ShardConfig, type KVClerkApi, type ShardCtrlerApi, type ShardCtrlerConfig, type ShardReply } from '../../../labs/shardkv/types';
 import { GroupClerk } from './clerk';
 
 // notebook: ctrler 5A
@@ -24,13 +23,13 @@ interface Stored {
 }
 
 export class ShardCtrler implements ShardCtrlerApi {
-  private readonly kv: KvClerk;
+  private readonly kv: KVClerkApi;
 
   constructor(
     private readonly ctx: NodeContext,
     config: ShardCtrlerConfig,
   ) {
-    this.kv = new KvClerk(ctx, { server: config.kvServer });
+    this.kv = new config.KVClerk(ctx, { server: config.kvServer });
   }
 
   async initConfig(config: ShardConfig): Promise<void> {
@@ -46,8 +45,7 @@ export class ShardCtrler implements ShardCtrlerApi {
   /** 5B: finishes a change that a controller claimed (posted as next) but did not post as current. */
   async initController(): Promise<void> {
     // BEGIN SOLUTION (5B)
-    const current = await this.read(configKey);
-    const next = await this.read(nextKey);
+    const [current, next] = [await this.read(configKey), await this.read(nextKey)];
     if (current.config !== null && next.config !== null && next.config.num > current.config.num) await this.finish(current, next.config);
     // END SOLUTION
   }
@@ -65,19 +63,26 @@ export class ShardCtrler implements ShardCtrlerApi {
 
   /** Posts `target` as the next configuration; false when another controller's Put won. */
   private async claim(target: ShardConfig, version: number): Promise<boolean> {
+    // BEGIN SOLUTION (5C)
     const text = JSON.stringify(target);
     const err = await this.kv.put(nextKey, text, version);
     if (err === 'OK') return true;
     if (err !== 'ErrMaybe') return false;
     return (await this.read(nextKey)).text === text; // ours if what is there is ours
+    // END SOLUTION
+    throw notWritten('ShardCtrler.claim', '5C');
   }
 
   /** Moves the shards, then posts `target` as current (a versioned Put: if another controller posted it first, nothing changes). */
   private async finish(current: Stored, target: ShardConfig): Promise<void> {
+    // BEGIN SOLUTION
     const from = current.config as ShardConfig;
     const shards = target.shards.flatMap((gid, shard) => (from.shards[shard] === gid ? [] : [shard]));
     const moved = await Promise.all(shards.map((shard) => this.moveShard(shard, from, target)));
     if (moved.every(Boolean)) await this.kv.put(configKey, JSON.stringify(target), current.version);
+    return;
+    // END SOLUTION
+    throw notWritten('ShardCtrler.finish', '5A');
   }
 
   /**
@@ -98,8 +103,9 @@ export class ShardCtrler implements ShardCtrlerApi {
     const installed = await this.group(target, destination).call<ShardReply>(groupRpcNames.installShard, { shard, state, num }, Infinity);
     if (installed.reply?.err !== 'OK') return false;
     if (source !== 0) await this.group(from, source).call<ShardReply>(groupRpcNames.deleteShard, { shard, num }, Infinity);
-    // END SOLUTION
     return true;
+    // END SOLUTION
+    throw notWritten('ShardCtrler.moveShard', '5A');
   }
 
   private group(config: ShardConfig, gid: number): GroupClerk {

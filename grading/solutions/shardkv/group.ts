@@ -5,8 +5,7 @@
  * FreezeShard / InstallShard / DeleteShard, each fenced by configuration number.
  */
 import type { NodeContext } from 'distlab';
-import type { RSMNode, StateMachine } from '../../../labs/kvraft/types';
-import { firstGid, firstNum, groupRpcNames, key2shard, shardCount, type DeleteShardArgs, type FreezeShardArgs, type FreezeShardReply, type GetArgs, type GetReply, type InstallShardArgs, type PutArgs, type PutReply, type ShardReply, type ShardServerConfig } from '../../../labs/shardkv/types';
+import { firstGid, firstNum, groupRpcNames, key2shard, notWritten, shardCount, type DeleteShardArgs, type FreezeShardArgs, type FreezeShardReply, type GetArgs, type GetReply, type InstallShardArgs, type PutArgs, type PutReply, type RSMNode, type ShardReply, type ShardServerConfig, type StateMachine } from '../../../labs/shardkv/types';
 
 // notebook: group-state 5A
 /** One key's value and version (lab 2's versioned Put). */
@@ -84,7 +83,7 @@ export class ShardStore implements StateMachine {
     if (entry === undefined) return { value: '', version: 0, err: 'ErrNoKey' };
     return { value: entry.value, version: entry.version, err: 'OK' };
     // END SOLUTION
-    return { value: '', version: 0, err: 'ErrWrongGroup' };
+    throw notWritten('ShardStore.get', '5A');
   }
 
   private put({ key, value, version }: PutArgs): PutReply {
@@ -98,7 +97,7 @@ export class ShardStore implements StateMachine {
     this.shards[index] = { ...shard, data: { ...shard.data, [key]: { value, version: version + 1 } } };
     return { err: 'OK' };
     // END SOLUTION
-    return { err: 'ErrWrongGroup' };
+    throw notWritten('ShardStore.put', '5A');
   }
 
   /** Stops serving the shard for configuration `num` and hands its state over; refuses an older `num`. */
@@ -110,7 +109,7 @@ export class ShardStore implements StateMachine {
     this.shards[index] = { num, status: shard.status === 'serving' ? 'frozen' : shard.status, data: shard.data };
     return { state: JSON.stringify(shard.data), num, err: 'OK' };
     // END SOLUTION
-    return { state: '', num: shard.num, err: 'ErrWrongGroup' };
+    throw notWritten('ShardStore.freeze', '5A');
   }
 
   /** Starts serving the shard as of configuration `num`; a copy for a number already seen (a resent install) changes nothing. */
@@ -118,8 +117,9 @@ export class ShardStore implements StateMachine {
     // BEGIN SOLUTION
     if (num <= this.shards[index].num) return { err: 'OK' };
     this.shards[index] = { num, status: 'serving', data: JSON.parse(state) as Record<string, Entry> };
-    // END SOLUTION
     return { err: 'OK' };
+    // END SOLUTION
+    throw notWritten('ShardStore.install', '5A');
   }
 
   /** Forgets a shard given away in configuration `num` (only a frozen one: never what this group serves). */
@@ -127,8 +127,9 @@ export class ShardStore implements StateMachine {
     const shard = this.shards[index];
     // BEGIN SOLUTION
     if (num >= shard.num && shard.status === 'frozen') this.shards[index] = { num, status: 'absent', data: {} };
-    // END SOLUTION
     return { err: 'OK' };
+    // END SOLUTION
+    throw notWritten('ShardStore.delete', '5A');
   }
 }
 
@@ -150,7 +151,9 @@ export class ShardServer {
     ctx.serve(groupRpcNames.freezeShard, (args: FreezeShardArgs) => this.submit({ type: 'freeze', ...args }, { state: '', num: 0, err: 'ErrWrongLeader' }));
     ctx.serve(groupRpcNames.installShard, (args: InstallShardArgs) => this.submit({ type: 'install', ...args }, { err: 'ErrWrongLeader' }));
     ctx.serve(groupRpcNames.deleteShard, (args: DeleteShardArgs) => this.submit({ type: 'delete', ...args }, { err: 'ErrWrongLeader' }));
+    return;
     // END SOLUTION
+    throw notWritten('ShardServer (serving the ShardGrp RPCs)', '5A');
   }
 
   /** The group's replica (the tester reads its Raft's state). */

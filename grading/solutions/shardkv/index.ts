@@ -5,7 +5,7 @@
  */
 export { Raft } from '../raft/raft';
 export { RSM } from '../kvraft/rsm';
-export { KVServer } from '../kvsrv/kvsrv';
+export { KVServer, Clerk as KVClerk } from '../kvsrv/kvsrv';
 export { joinBalance, leaveBalance, makeShardConfig } from './shardcfg';
 export { ShardServer } from './group';
 export { ShardCtrler } from './ctrler';

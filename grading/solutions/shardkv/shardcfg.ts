@@ -3,7 +3,7 @@
  * pure functions from one configuration to the next, deterministic, balanced within one shard,
  * moving as few shards as possible. The student skeleton is generated from this file.
  */
-import { shardCount, type ShardConfig } from '../../../labs/shardkv/types';
+import { notWritten, shardCount, type ShardConfig } from '../../../labs/shardkv/types';
 
 // notebook: shardcfg 5A
 /** An empty configuration: number 0, no groups, every shard on group 0 (Go: MakeShardConfig). */
@@ -78,5 +78,5 @@ function rebalance(current: readonly number[], gids: readonly number[]): number[
   }
   return next;
   // END SOLUTION
-  return [...current];
+  throw notWritten('rebalance (used by joinBalance and leaveBalance)', '5A');
 }

@@ -7,6 +7,7 @@ import { runTest, TestFailure } from 'distlab/testing';
 import { shardkvLab } from '../../../labs/shardkv/lab';
 import { shardkvPlots, shardOwnershipSpec } from '../../../labs/shardkv/plots';
 import * as reference from './index';
+import * as skeleton from '../../../labs/shardkv/shardkv';
 
 const impl = shardkvLab.implementationFrom(reference);
 /**
@@ -57,6 +58,32 @@ describe('shardkv lab: the catalogue', () => {
     expect(() => shardkvLab.implementationFrom(withoutRaft)).toThrow(/export named Raft: your lab-3 Raft/);
     expect(() => shardkvLab.implementationFrom({ ...reference, ShardCtrler: class {} })).toThrow(/ShardCtrler lacks the methods initConfig, initController, changeConfigTo, query/);
     expect(() => shardkvLab.implementationFrom({ ...reference, joinBalance: 3 })).toThrow(/function export named joinBalance/);
+  });
+});
+
+describe('shardkv lab: the student skeleton (labs/shardkv) fails at once, naming what is not written', () => {
+  // Each piece of the skeleton among reference pieces (labs 2-4 are the references, so only lab 5's gaps show).
+  const cases: ReadonlyArray<{ readonly test: string; readonly pieces: readonly (keyof typeof skeleton)[]; readonly says: RegExp }> = [
+    { test: 'TestBasic', pieces: ['makeShardConfig', 'joinBalance', 'leaveBalance'], says: /rebalance \(used by joinBalance and leaveBalance\) is not written yet \(part 5A\)/ },
+    { test: 'TestInitQuery5A', pieces: ['ShardServer'], says: /ShardServer \(serving the ShardGrp RPCs\) is not written yet \(part 5A\)/ },
+    { test: 'TestStaticOneShardGroup5A', pieces: ['Clerk'], says: /Clerk\.(put|ask) is not written yet \(part 5A\)/ },
+    { test: 'TestJoinBasic5A', pieces: ['ShardCtrler'], says: /ShardCtrler\.finish is not written yet \(part 5A\)/ },
+  ];
+  for (const { test: name, pieces, says } of cases) {
+    it(`${name} with the skeleton's ${pieces.join(', ')}`, async () => {
+      const mixed = { ...reference, ...Object.fromEntries(pieces.map((piece) => [piece, skeleton[piece]])) };
+      const { outcome } = await runTest(shardkvLab, test(name), shardkvLab.implementationFrom(mixed), 1);
+      expect(outcome.kind).toBe('crash');
+      expect(outcome.failure).toMatch(says);
+      expect(outcome.failure).toMatch(/fill in its "Your code here" in labs\/shardkv\//);
+      // At the first call of the missing piece: never a clerk retrying until the test's limit.
+      expect(outcome.virtualMs).toBeLessThan(5_000);
+    });
+  }
+
+  it('takes labs 2-4 from the handout notebooks with fromLab, lazily', () => {
+    const sources = (['KVServer', 'KVClerk', 'Raft', 'RSM'] as const).map((name) => (skeleton[name] as unknown as { labSource: string; labExport: string }));
+    expect(sources.map(({ labSource, labExport }) => `${labSource}#${labExport}`)).toEqual(['../kvsrv/kvsrv.ipynb#KVServer', '../kvsrv/kvsrv.ipynb#Clerk', '../raft/raft.ipynb#Raft', '../kvraft/kvraft.ipynb#RSM']);
   });
 });
 
