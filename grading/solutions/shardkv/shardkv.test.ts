@@ -112,6 +112,9 @@ describe('shardkv lab: determinism and the ownership picture', () => {
     expect(new Set(stretches.map((row) => row.group))).toEqual(new Set(['group 1', 'group 2', 'frozen (moving)']));
     expect(served.length).toBeGreaterThan(60);
     expect(configs.map((row) => row.label)).toEqual(['config 1', 'config 2', 'config 3', 'config 4']);
+    // Every move is marked: the 6 shards group 2 got at the join were frozen, installed and deleted.
+    const moves = spec.layer[4].data.values;
+    for (const rpc of ['FreezeShard', 'InstallShard', 'DeleteShard']) expect(moves.filter((row) => row.rpc === rpc).length, rpc).toBeGreaterThanOrEqual(6);
     expect(await renderSvg(spec as never)).toContain('<svg');
     // A failing run is drawn up to its failure, with the red line there.
     const [ownership] = shardkvPlots(world, new TestFailure('safety', 'two groups served shard 3', 3_000));
