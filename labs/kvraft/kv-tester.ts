@@ -11,7 +11,8 @@
  */
 import type { NodeContext } from 'distlab';
 import { formatSeconds } from 'distlab/check';
-import { messageOf, runTester, Tester, TestFailure, type TestContext } from 'distlab/testing';
+import { ClerkTester, runTester, TestFailure, type TestContext } from 'distlab/testing';
+import { recordedGet, recordedPut, shown } from '../kvsrv/harness';
 import { checkKvHistory, explainFailure, failureLines, kvOperations, type KvOperation } from '../kvsrv/history';
 import { checkVersionedKey } from './versioned-check';
 import { ServerGroup } from './group';
@@ -21,11 +22,7 @@ import type { ClerkClass, GetReply, KVClerk, KvraftImplementation, KVServerClass
 export const electionTimeoutMs = 1000;
 /** Go: linearizabilityCheckTimeout. distlab fails when the budget runs out (Go assumes OK). */
 export const linearizabilityCheckMs = 1000;
-/** After a client phase ends, each client must finish its current operation within this long. */
-const clientFinishMsMax = 30_000;
 const pollMs = 10;
-/** Client operations at one virtual instant after which the tester stops (a Clerk that sends nothing). */
-const operationsPerInstantMax = 10_000;
 
 export interface KvTestOptions {
   readonly servers: number;
@@ -38,12 +35,6 @@ export interface KvTestOptions {
 interface ClientNode {
   readonly clerk: KVClerk;
   readonly ctx: NodeContext;
-}
-
-const putErrs: readonly string[] = ['OK', 'ErrNoKey', 'ErrVersion', 'ErrMaybe'];
-
-function shown(value: string): string {
-  return value.length > 24 ? `${JSON.stringify(value.slice(0, 16))}…(${value.length} chars)` : JSON.stringify(value);
 }
 
 /** The tester's handle on one client node: Get and Put through the student's Clerk, recorded and shape-checked. */
@@ -59,26 +50,12 @@ export class KvraftClient {
     return node.clerk;
   }
 
-  async get(key: string): Promise<GetReply> {
-    this.tester.countInstant(`Clerk.get on client ${this.id}`);
-    const operation = this.tester.world.invoke(this.id, { kind: 'get', key });
-    const reply = await this.tester.guard(this.id, `Clerk.get(${shown(key)})`, () => this.clerk().get(key));
-    if (reply === null || typeof reply !== 'object' || typeof reply.value !== 'string' || !Number.isInteger(reply.version) || (reply.err !== 'OK' && reply.err !== 'ErrNoKey')) {
-      this.tester.fail('crash', `Clerk.get(${shown(key)}) on client ${this.id} returned ${JSON.stringify(reply)}; it must return { value: string, version: number, err: 'OK' | 'ErrNoKey' }`);
-    }
-    operation.complete({ value: reply.value, version: reply.version, err: reply.err });
-    return reply;
+  get(key: string): Promise<GetReply> {
+    return recordedGet(this.tester, this.id, key, () => this.clerk().get(key));
   }
 
-  async put(key: string, value: string, version: number): Promise<PutErr> {
-    this.tester.countInstant(`Clerk.put on client ${this.id}`);
-    const operation = this.tester.world.invoke(this.id, { kind: 'put', key, value, version });
-    const err = await this.tester.guard(this.id, `Clerk.put(${shown(key)}, ${shown(value)}, ${version})`, () => this.clerk().put(key, value, version));
-    if (!putErrs.includes(err)) {
-      this.tester.fail('crash', `Clerk.put(${shown(key)}, …, ${version}) on client ${this.id} returned ${JSON.stringify(err)}; it must return 'OK', 'ErrNoKey', 'ErrVersion' or 'ErrMaybe'`);
-    }
-    operation.complete(err);
-    return err;
+  put(key: string, value: string, version: number): Promise<PutErr> {
+    return recordedPut(this.tester, this.id, { key, value, version }, () => this.clerk().put(key, value, version));
   }
 
   /** Go's PutAtLeastOnce: Put at `version`, bumping it after each ErrVersion or ErrMaybe, until OK. Returns the version it put at. */
@@ -99,11 +76,8 @@ export class KvraftClient {
   }
 }
 
-export class KvraftTester extends Tester<KvraftImplementation> {
+export class KvraftTester extends ClerkTester<KvraftImplementation, KvraftClient> {
   readonly group: ServerGroup;
-  readonly clients: KvraftClient[] = [];
-  /** Calls into student code that have not returned yet, by client: what and since when. */
-  private readonly pending = new Map<string, { readonly what: string; readonly sinceMs: number }>();
   private readonly KVServer: KVServerClass;
   private readonly Clerk: ClerkClass;
 
@@ -156,66 +130,6 @@ export class KvraftTester extends Tester<KvraftImplementation> {
       this.world.network.uncut(client.id, server);
       this.world.network.uncut(server, client.id);
     }
-  }
-
-  /** Awaits a call into student code; a throw becomes a failure naming the client and the call. */
-  async guard<T>(client: string, what: string, body: () => Promise<T>): Promise<T> {
-    this.pending.set(client, { what, sinceMs: this.now() });
-    try {
-      return await body();
-    } catch (error) {
-      if (error instanceof TestFailure) throw error;
-      this.fail('crash', `${what} on client ${client} threw ${messageOf(error)}`);
-    } finally {
-      this.pending.delete(client);
-    }
-  }
-
-  private instant = { atMs: -1, operations: 0 };
-
-  /**
-   * Fails when clients make more than `operationsPerInstantMax` operations without virtual time
-   * moving: a Clerk that answers without sending anything would loop forever at one instant.
-   */
-  countInstant(what: string): void {
-    if (this.instant.atMs !== this.now()) this.instant = { atMs: this.now(), operations: 0 };
-    if (++this.instant.operations > operationsPerInstantMax) {
-      this.fail('crash', `${operationsPerInstantMax} client operations returned at one virtual instant (the last: ${what}); a Clerk must reach a server, which takes time: is it written?`);
-    }
-  }
-
-  /** Whether the client has a call into student code that has not returned. */
-  isWaiting(client: KvraftClient): boolean {
-    return this.pending.has(client.id);
-  }
-
-  override waitingDetail(): string {
-    const waiting = [...this.pending].map(([client, call]) => `${call.what} on client ${client} has not returned since ${formatSeconds(call.sinceMs, 3)}`);
-    if (waiting.length === 0) return '';
-    return `: ${waiting.slice(0, 3).join('; ')}${waiting.length > 3 ? ` (and ${waiting.length - 3} more)` : ''}`;
-  }
-
-  /**
-   * Go's SpawnClientsAndWait: `count` new clients run `body` concurrently for `durationMs`
-   * (`done()` turns true then); each must finish within 30 s after. Returns the results in order.
-   */
-  async spawnClientsAndWait<R>(count: number, durationMs: number, body: (me: number, client: KvraftClient, done: () => boolean) => Promise<R>): Promise<R[]> {
-    const clients = Array.from({ length: count }, () => this.makeClient());
-    const results: Array<R | undefined> = new Array(count);
-    let running = count;
-    let stop = false;
-    clients.forEach((client, me) => {
-      void this.go(async () => {
-        results[me] = await body(me, client, () => stop);
-      }).finally(() => running--);
-    });
-    await this.sleep(durationMs);
-    stop = true;
-    const deadline = this.now() + clientFinishMsMax;
-    while (running > 0 && this.failure === null && this.now() < deadline) await this.sleep(pollMs);
-    if (this.failure !== null) throw this.failure;
-    if (running > 0) this.fail('liveness', `${running} of ${count} clients did not finish within ${clientFinishMsMax / 1000} s after the clients' ${durationMs / 1000} s${this.waitingDetail()}`);
-    return results as R[];
   }
 
   /**

@@ -126,7 +126,7 @@ export function serverContactSpec(events: readonly TraceEvent[], options: { read
           x: { field: 'atMs', type: 'quantitative' },
           y: { field: 'client', type: 'nominal', sort: clients, title: 'client' },
           color: { field: 'server', type: 'nominal', title: 'sent to' },
-          opacity: { field: 'answered', type: 'nominal', title: 'reply', scale: { domain: ['answered', 'no answer'], range: [1, 0.3] } },
+          opacity: { field: 'answered', type: 'ordinal', title: 'reply', scale: { domain: ['answered', 'no answer'], range: [1, 0.3] } },
           tooltip: [{ field: 'client' }, { field: 'server' }, { field: 'atMs', title: 'sent (ms)' }, { field: 'answered' }],
         },
       },

@@ -9,7 +9,7 @@
  */
 import type { NodeContext, World } from 'distlab';
 import { formatSeconds } from 'distlab/check';
-import { messageOf, runTester, Tester, TestFailure, type FailureKind, type LabTest, type TestContext } from 'distlab/testing';
+import { ClerkTester, messageOf, runTester, type FailureKind, type LabTest, type TestContext } from 'distlab/testing';
 import type { GetReply, KVClerk, KVLock, KvsrvImplementation, PutErr } from './types';
 
 /** The course's per-test limit (120 s), in virtual ms. */
@@ -35,10 +35,6 @@ export const kvLatencyFast = { msMin: 0.1, msMax: 1 } as const;
 export const kvEventsMax = 2_000_000;
 
 export type KvTest = LabTest<KvsrvImplementation>;
-
-/** After a client phase ends, each client must finish its current round within this long. */
-const clientFinishMsMax = 30_000;
-const clientPollMs = 10;
 
 /** World options of a kvsrv test. */
 export function kvWorld(options: {
@@ -90,10 +86,13 @@ export interface ClerkRecorder {
   readonly world: World;
   guard<T>(client: string, what: string, body: () => Promise<T>): Promise<T>;
   fail(kind: FailureKind, message: string): never;
+  /** Counts one client operation at this virtual instant (ClerkTester's bound), when the tester has one. */
+  countInstant?(what: string): void;
 }
 
 /** A Clerk's Get, recorded as a client operation (the kv-versioned model's input and output) and checked for shape. */
 export async function recordedGet(tester: ClerkRecorder, client: string, key: string, get: () => Promise<GetReply>): Promise<GetReply> {
+  tester.countInstant?.(`Clerk.get on client ${client}`);
   const operation = tester.world.invoke(client, { kind: 'get', key } satisfies KvInput);
   const reply = await tester.guard(client, `Clerk.get(${shown(key)})`, get);
   if (reply === null || typeof reply !== 'object' || typeof reply.value !== 'string' || !Number.isInteger(reply.version) || (reply.err !== 'OK' && reply.err !== 'ErrNoKey')) {
@@ -106,6 +105,7 @@ export async function recordedGet(tester: ClerkRecorder, client: string, key: st
 /** A Clerk's Put, recorded as a client operation and checked to return one of lab 2's answers. */
 export async function recordedPut(tester: ClerkRecorder, client: string, args: { readonly key: string; readonly value: string; readonly version: number }, put: () => Promise<string>): Promise<PutErr> {
   const { key, value, version } = args;
+  tester.countInstant?.(`Clerk.put on client ${client}`);
   const operation = tester.world.invoke(client, { kind: 'put', key, value, version } satisfies KvInput);
   const err = await tester.guard(client, `Clerk.put(${shown(key)}, ${shown(value)}, ${version})`, put);
   if (!putErrs.includes(err)) {
@@ -171,12 +171,9 @@ export class TestedLock {
   }
 }
 
-/** The kvsrv tester: distlab's `Tester` (time, first failure, `go`) plus clients, clerks and locks. */
-export class KvTester extends Tester<KvsrvImplementation> {
+/** The kvsrv tester: distlab's `ClerkTester` (time, first failure, guarded calls, clients racing) plus the server, clerks and locks. */
+export class KvTester extends ClerkTester<KvsrvImplementation, KvClient> {
   readonly impl: KvsrvImplementation;
-  readonly clients: KvClient[] = [];
-  /** Calls into student code that have not returned yet, by client: what and since when. */
-  readonly pending = new Map<string, { readonly what: string; readonly sinceMs: number }>();
 
   constructor(t: TestContext<KvsrvImplementation>) {
     super(t);
@@ -191,62 +188,6 @@ export class KvTester extends Tester<KvsrvImplementation> {
     const client = new KvClient(this, id);
     this.clients.push(client);
     return client;
-  }
-
-  /** Awaits a call into student code; a throw becomes a failure naming the client and the call. */
-  async guard<T>(client: string, what: string, body: () => Promise<T>): Promise<T> {
-    this.pending.set(client, { what, sinceMs: this.now() });
-    try {
-      return await body();
-    } catch (error) {
-      if (error instanceof TestFailure) throw error;
-      this.fail('crash', `${what} on client ${client} threw ${messageOf(error)}`);
-    } finally {
-      this.pending.delete(client);
-    }
-  }
-
-  override waitingDetail(): string {
-    return this.stuck();
-  }
-
-  /** The calls still waiting, as a clause for liveness failures ("" when none). */
-  stuck(): string {
-    const waiting = [...this.pending].map(([client, call]) => `${call.what} on client ${client} has not returned since ${seconds(call.sinceMs)}`);
-    if (waiting.length === 0) return '';
-    return `: ${waiting.slice(0, 3).join('; ')}${waiting.length > 3 ? ` (and ${waiting.length - 3} more)` : ''}`;
-  }
-
-  /**
-   * Go's SpawnClientsAndWait: `count` new clients run `body` concurrently for `durationMs`
-   * (`done()` turns true then); each must finish its current round within `finishMsMax` after.
-   * Resolves to the bodies' results in client order.
-   */
-  async spawnClientsAndWait<R>(count: number, durationMs: number, body: (me: number, client: KvClient, done: () => boolean) => Promise<R>): Promise<R[]> {
-    const clients = Array.from({ length: count }, () => this.makeClient());
-    const results: Array<R | undefined> = new Array(count);
-    let running = count;
-    let stop = false;
-    clients.forEach((client, me) => {
-      void this.go(async () => {
-        results[me] = await body(me, client, () => stop);
-      }).finally(() => running--);
-    });
-    await this.sleep(durationMs);
-    stop = true;
-    const deadline = this.now() + clientFinishMsMax;
-    while (running > 0 && this.failure === null && this.now() < deadline) await this.sleep(clientPollMs);
-    if (this.failure !== null) throw this.failure;
-    if (running > 0) this.fail('liveness', `${running} of ${count} clients did not finish within ${clientFinishMsMax / 1000} s after the test's ${durationMs / 1000} s${this.stuck()}`);
-    return results as R[];
-  }
-
-  guardSync<T>(client: string, what: string, body: () => T): T {
-    try {
-      return body();
-    } catch (error) {
-      this.fail('crash', `${what} on client ${client} threw ${messageOf(error)}`);
-    }
   }
 }
 

@@ -3,38 +3,16 @@
 // code cell compiles and runs, and each test cell reports failing tests cleanly (a table, plots,
 // the replay command), never a crash. The instructor version, with the solutions, is
 // grading/solutions/kvsrv/kvsrv.ipynb: it runs where it lives (its imports point into the built
-// lab, dist/labs/kvsrv) and every public test passes.
+// lab, dist/labs/kvsrv) and every public test passes (labs/kvsrv/notebook-check.ts).
 // The notebook imports the BUILT package (node_modules/distlab): `npm test` builds first.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codeCells, describeRun, executeNotebook, readNotebook } from 'distlab/notebook';
+import { codeCells, readNotebook } from 'distlab/notebook';
+import { runAndCheck } from './notebook-check';
 
 const root = path.resolve(__dirname, '../..');
 const student = path.join(root, 'labs/kvsrv/kvsrv.ipynb');
 const instructor = path.join(root, 'grading/solutions/kvsrv/kvsrv.ipynb');
-const vegaLiteMime = 'application/vnd.vegalite.v5+json';
-
-function requireBuild(): void {
-  if (!fs.existsSync(path.join(root, 'node_modules/distlab/index.js'))) {
-    throw new Error('node_modules/distlab is missing: notebooks import the built package. Run `npm run build` first.');
-  }
-}
-
-/** Runs a notebook; checks every test cell showed a table, a plot, and a result line matching `result`. */
-async function runAndCheck(notebook: string, result: RegExp): Promise<void> {
-  requireBuild();
-  const run = await executeNotebook(notebook, { cellTimeoutMs: 120_000 });
-  expect(run.ok, describeRun(run)).toBe(true);
-  const testCells = codeCells(readNotebook(notebook)).filter((cell) => cell.source.startsWith('// distlab: test'));
-  expect(testCells).toHaveLength(2);
-  for (const testCell of testCells) {
-    const ran = run.cells.find((cell) => cell.index === testCell.index);
-    expect(ran?.displays.some((mimes) => mimes.includes('text/html')), `cell ${testCell.index} shows no table`).toBe(true);
-    expect(ran?.displays.some((mimes) => mimes.includes(vegaLiteMime) && mimes.includes('image/svg+xml')), `cell ${testCell.index} shows no plot`).toBe(true);
-    expect(ran?.stdout, `cell ${testCell.index}`).toMatch(result);
-  }
-}
 
 describe('labs/kvsrv/kvsrv.ipynb (the student notebook)', () => {
   it('is committed without outputs, with the tslab kernel, skeleton cells and a test cell per part', () => {
@@ -47,12 +25,13 @@ describe('labs/kvsrv/kvsrv.ipynb (the student notebook)', () => {
   });
 
   it('runs top to bottom: every cell runs, each test cell reports failures with a table, plots and the replay command', async () => {
-    await runAndCheck(student, /\(seed 1\) failed: .+not written yet.+\nreplay: npx distlab replay kvsrv \w+ --seed 1 --impl labs\/kvsrv\/kvsrv.ipynb/);
+    await runAndCheck(student, 2, /\(seed 1\) failed: .+not written yet.+\nreplay: npx distlab replay kvsrv \w+ --seed 1 --impl labs\/kvsrv\/kvsrv.ipynb/);
   }, 300_000);
 });
 
 describe('grading/solutions/kvsrv/kvsrv.ipynb (the instructor notebook)', () => {
   it('runs headlessly where it lives: every public test passes, each test cell shows a table and plots', async () => {
-    await runAndCheck(instructor, /\w+ \(seed 1\) passed\nreplay: npx distlab replay kvsrv \w+ --seed 1/);
+    await runAndCheck(instructor, 2, /\w+ \(seed 1\) passed\nreplay: npx distlab replay kvsrv \w+ --seed 1/);
   }, 300_000);
 });
+

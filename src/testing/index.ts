@@ -5,6 +5,7 @@ export { TestFailure, ImplementationError, failureMarks } from './lab';
 export type { Lab, LabTest, TestContext, FailureKind } from './lab';
 export { runTest, crashOutcome } from './run-test';
 export { Tester, runTester, messageOf, violationFailure } from './tester';
+export { ClerkTester, clientFinishMsMax, operationsPerInstantMax, type PendingCall } from './clerk-tester';
 export { formatSeconds } from '../check/format';
 export type { TestOutcome, RunTestOptions } from './run-test';
 export { runTests, selectTests, seedRange, SelectionError } from './sweep';

@@ -35,7 +35,7 @@ function whenEvent(h: KvTester, matches: (event: TraceEvent) => boolean, action:
 async function waitFor(h: KvTester, condition: () => boolean, ms: number, what: string): Promise<void> {
   const until = h.now() + ms;
   while (!condition()) {
-    if (h.now() >= until) h.fail('liveness', `${what} did not happen within ${ms / 1000} s${h.stuck()}`);
+    if (h.now() >= until) h.fail('liveness', `${what} did not happen within ${ms / 1000} s${h.waitingDetail()}`);
     await h.sleep(5);
   }
 }
@@ -233,7 +233,7 @@ const HiddenLockAcquireMaybeWon = lockTest(
     await waitFor(h, () => !h.world.network.linkUp(serverId, a.id), 1000, `client ${a.id}'s acquire Put reaching the server`);
     await h.sleep(50);
     h.world.network.uncut(serverId, a.id);
-    await waitFor(h, () => !h.pending.has(a.id), 10_000, `client ${a.id}'s acquire returning (its Put was applied: the lock is its own)`);
+    await waitFor(h, () => !h.isWaiting(a.id), 10_000, `client ${a.id}'s acquire returning (its Put was applied: the lock is its own)`);
     const other = b.lock('l');
     let acquired = false;
     void h.go(async () => {
@@ -266,7 +266,7 @@ const HiddenLockAcquireMaybeLost = lockTest(
     await h.sleep(1000);
     checkMutualExclusion(h);
     await lockB.release();
-    await waitFor(h, () => !h.pending.has(a.id), 10_000, `client ${a.id} acquiring the lock after ${b.id} released it`);
+    await waitFor(h, () => !h.isWaiting(a.id), 10_000, `client ${a.id} acquiring the lock after ${b.id} released it`);
   },
 );
 

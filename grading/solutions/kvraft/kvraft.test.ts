@@ -68,14 +68,9 @@ describe('kvraft lab: the catalogue', () => {
   });
 });
 
-describe('kvraft lab: the reference (over the reference Raft) passes every test', () => {
-  for (const labTest of kvraftLab.tests) {
-    it(`${labTest.name} (seed 1)`, async () => {
-      const { outcome } = await runTest(kvraftLab, labTest, kvraftLab.implementationFrom(reference), 1);
-      expect(outcome.failure ?? 'passed', labTest.name).toBe('passed');
-    }, 60_000);
-  }
-});
+// The reference passing every public test on seed 1 is checked by running the instructor
+// notebook (labs/kvsrv/kvsrv-notebook.test.ts): the same 30 runs, plus the notebook's cells, tables
+// and plots, for one kernel start. Here only what that run does not show.
 
 describe('kvraft lab: determinism', () => {
   it('TestLeaderPartition4A: same seed, same trace hash; another seed, another', async () => {
