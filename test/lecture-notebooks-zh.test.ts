@@ -1,20 +1,23 @@
 // Executes the Chinese lecture notebooks (notebooks/zh/, built from notebooks/src/zh/ with the
-// English code cells) headlessly and checks that their charts carry Chinese text that the PNG
-// fallback can draw. Needs `npm run build` first; `npm test` does that.
+// English code cells) headlessly, one after another in one kernel, and checks that their charts
+// carry Chinese text that the PNG fallback can draw. Needs `npm run build` first; `npm test`
+// does that.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readNotebook, type KernelSetup } from 'distlab/notebook';
+import { readNotebook, type NotebookRun } from 'distlab/notebook';
 import { findFontFiles } from 'distlab/plot';
-import { builtKernel, expectNotebookRunsWithPlots, lectureNotebooks } from './notebook-run-check';
+import { builtKernel, expectNotebookRanWithPlots, lectureNotebooks, runLectureNotebooks } from './notebook-run-check';
 
 const root = path.resolve(__dirname, '..');
 const notebooks = lectureNotebooks('translations');
-let kernel: KernelSetup;
+const executed = (name: string): string => path.join(root, 'artifacts', 'executed', name);
+let runs: Map<string, NotebookRun>;
 
-beforeAll(() => {
-  kernel = builtKernel();
-});
+beforeAll(async () => {
+  for (const name of notebooks) fs.mkdirSync(path.dirname(executed(name)), { recursive: true });
+  runs = await runLectureNotebooks(notebooks, builtKernel(), executed);
+}, 300_000);
 
 /** The SVG text of every chart an executed notebook displayed. */
 function chartSvgs(file: string): string[] {
@@ -31,11 +34,9 @@ describe('Chinese lecture notebooks', () => {
     expect(findFontFiles().filter((file) => /CJK|PingFang/.test(file))).not.toEqual([]);
   });
 
-  it.each(notebooks)('Lecture notebooks (zh): %s runs headlessly, every chart titled and labelled in Chinese', async (name) => {
-    const executed = path.join(root, 'artifacts', 'executed', name);
-    fs.mkdirSync(path.dirname(executed), { recursive: true });
-    await expectNotebookRunsWithPlots(name, kernel, executed);
-    const svgs = chartSvgs(executed);
+  it.each(notebooks)('Lecture notebooks (zh): %s runs headlessly, every chart titled and labelled in Chinese', (name) => {
+    expectNotebookRanWithPlots(name, runs.get(name));
+    const svgs = chartSvgs(executed(name));
     expect(svgs.length).toBeGreaterThan(0);
     for (const svg of svgs) expect(svg, `${name}: a chart without Chinese text`).toMatch(/[\u4e00-\u9fff]/);
   });

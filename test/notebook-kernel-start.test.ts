@@ -2,7 +2,8 @@
 // socket before iopub is bound made the kernel hang (EBUSY) when two kernels started at once.
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { orderKernelBinds, type BindingServer } from '../src/notebook/tslab-kernel';
+import * as fs from 'node:fs';
+import { allowKernelReset, orderKernelBinds, resetCellSource, type BindingServer, type ResettableExecutor } from '../src/notebook/tslab-kernel';
 
 interface Deferred {
   promise: Promise<void>;
@@ -84,5 +85,38 @@ describe('tslab kernel start-up', () => {
     const binds = [...init.matchAll(/this\.bindSocket\(this\.(\w+),/g)].map((match) => match[1]);
     expect(binds).toEqual(['iopub', 'shell', 'control', 'stdin', 'hb']);
     expect(typeof jupyter.ZmqServer.prototype.bindSocket).toBe('function');
+  });
+});
+
+describe('kernel reset between notebooks', () => {
+  it('Kernel launcher: the reset cell clears the notebook state through tslab, every other cell runs as before; patching twice patches once', async () => {
+    const calls: string[] = [];
+    const module = {
+      createExecutor: (): ResettableExecutor => ({
+        execute: async (source: string) => {
+          calls.push(`execute ${source}`);
+          return source !== 'bad';
+        },
+        reset: () => void calls.push('reset'),
+      }),
+    };
+    allowKernelReset(module);
+    const patched = module.createExecutor;
+    allowKernelReset(module);
+    expect(module.createExecutor).toBe(patched);
+    const executor = module.createExecutor();
+    expect(await executor.execute('let x = 1;')).toBe(true);
+    expect(await executor.execute(`  ${resetCellSource}\n`)).toBe(true);
+    expect(await executor.execute('bad')).toBe(false);
+    expect(calls).toEqual(['execute let x = 1;', 'reset', 'execute bad']);
+  });
+
+  it("Kernel launcher: the tslab this checkout ships has the executor the reset wraps (createExecutor, execute, reset)", () => {
+    const executorModule = require(path.join(__dirname, '..', 'node_modules', 'tslab', 'dist', 'executor.js')) as { createExecutor: unknown };
+    expect(typeof executorModule.createExecutor).toBe('function');
+    const source = fs.readFileSync(path.join(__dirname, '..', 'node_modules', 'tslab', 'dist', 'executor.js'), 'utf8') as string;
+    expect(source).toMatch(/function reset\(\) \{\s*prevDecl = "";/);
+    const main = fs.readFileSync(path.join(__dirname, '..', 'node_modules', 'tslab', 'dist', 'main.js'), 'utf8') as string;
+    expect(main).toContain('(0, executor_1.createExecutor)(');
   });
 });

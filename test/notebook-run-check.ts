@@ -1,8 +1,8 @@
-// Shared by the two test files that execute lecture notebooks (not a test file itself).
+// Shared by the test files that execute lecture notebooks (not a test file itself).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'vitest';
-import { codeCells, describeRun, ensureKernel, executeNotebook, readNotebook, type KernelSetup, type NotebookRun } from 'distlab/notebook';
+import { codeCells, describeRun, ensureKernel, executeNotebooks, readNotebook, type KernelSetup, type NotebookRun } from 'distlab/notebook';
 
 const root = path.resolve(__dirname, '..');
 export const notebooksDir = path.join(root, 'notebooks');
@@ -10,11 +10,11 @@ const cellTimeoutMs = 120_000;
 const vegaLiteMime = 'application/vnd.vegalite.v5+json';
 
 /**
- * The lecture notebooks, relative to notebooks/, in four groups run by four test files so
- * vitest runs them in parallel and no file passes the 2-minute limit: 00-03 in
- * notebook-execute.test.ts, 04-07 in lecture-notebooks-execute.test.ts, 08 onwards (real mode,
- * read paths) in lecture-notebooks-late.test.ts, and the translations (zh/) in
- * lecture-notebooks-zh.test.ts.
+ * The lecture notebooks, relative to notebooks/, in four groups run by four test files (one
+ * kernel each, see `runLectureNotebooks`) so vitest runs them in parallel and no file passes the
+ * 2-minute limit: 00-03 in notebook-execute.test.ts, 04-07 in lecture-notebooks-execute.test.ts,
+ * 08 onwards (real mode, read paths) in lecture-notebooks-late.test.ts, and the translations
+ * (zh/) in lecture-notebooks-zh.test.ts.
  */
 export function lectureNotebooks(group: 'first' | 'second' | 'third' | 'translations'): string[] {
   const all = fs.readdirSync(notebooksDir, { recursive: true, encoding: 'utf8' })
@@ -28,20 +28,32 @@ export function lectureNotebooks(group: 'first' | 'second' | 'third' | 'translat
   return all.filter((name) => groupOf(name) === group);
 }
 
-/** Runs a notebook and expects every cell to pass and every `show(` cell to display a Vega-Lite + SVG bundle. */
-export async function expectNotebookRunsWithPlots(name: string, kernel: KernelSetup, outputPath?: string): Promise<NotebookRun> {
-  const file = path.join(notebooksDir, name);
-  const run = await executeNotebook(file, { cellTimeoutMs, kernel, ...(outputPath === undefined ? {} : { outputPath }) });
-  expect(run.ok, describeRun(run)).toBe(true);
-  expect(run.cells.every((cell) => cell.status === 'ok')).toBe(true);
-  const plotCells = codeCells(readNotebook(file)).filter((cell) => /\bshow\(/.test(cell.source));
+/**
+ * Runs lecture notebooks (names relative to notebooks/, one folder) one after another in one
+ * kernel, reset between them (`executeNotebooks` with `shareKernel`): a kernel start per file
+ * instead of per notebook. `saveTo` names where to save a notebook executed, if anywhere.
+ */
+export async function runLectureNotebooks(names: readonly string[], kernel: KernelSetup, saveTo?: (name: string) => string): Promise<Map<string, NotebookRun>> {
+  const runs = await executeNotebooks(
+    names.map((name) => ({ file: path.join(notebooksDir, name), ...(saveTo === undefined ? {} : { outputPath: saveTo(name) }) })),
+    { cellTimeoutMs, kernel, shareKernel: true },
+  );
+  return new Map(names.map((name, index) => [name, runs[index] as NotebookRun]));
+}
+
+/** Expects every cell of a run to have passed and every `show(` cell to have displayed a Vega-Lite + SVG bundle. */
+export function expectNotebookRanWithPlots(name: string, run: NotebookRun | undefined): void {
+  expect(run, `${name} did not run`).toBeDefined();
+  const ran = run as NotebookRun;
+  expect(ran.ok, describeRun(ran)).toBe(true);
+  expect(ran.cells.every((cell) => cell.status === 'ok')).toBe(true);
+  const plotCells = codeCells(readNotebook(path.join(notebooksDir, name))).filter((cell) => /\bshow\(/.test(cell.source));
   for (const plotCell of plotCells) {
-    const ran = run.cells.find((cell) => cell.index === plotCell.index);
-    const bundles = ran?.displays.filter((mimes) => mimes.includes(vegaLiteMime) && mimes.includes('image/svg+xml'));
-    const message = `${name}: cell ${plotCell.index} calls show() but displayed ${JSON.stringify(ran?.displays)}`;
+    const cell = ran.cells.find((candidate) => candidate.index === plotCell.index);
+    const bundles = cell?.displays.filter((mimes) => mimes.includes(vegaLiteMime) && mimes.includes('image/svg+xml'));
+    const message = `${name}: cell ${plotCell.index} calls show() but displayed ${JSON.stringify(cell?.displays)}`;
     expect(bundles?.length ?? 0, message).toBeGreaterThan(0);
   }
-  return run;
 }
 
 /** The kernel, after checking the package is built (notebooks import node_modules/distlab, a link into dist/). */

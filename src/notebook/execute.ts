@@ -38,8 +38,10 @@ export interface NotebookRun {
   readonly ok: boolean;
   /** Why the run stopped early (kernel died, did not start...), or null. */
   readonly error: string | null;
-  /** From launching the kernel to its first ready reply. */
+  /** From launching the kernel to its first ready reply (0 when the notebook ran in a kernel shared with the notebook before it). */
   readonly kernelStartMs: number | null;
+  /** True when the notebook ran in the kernel of the notebook before it (`executeNotebooks` with `shareKernel`). */
+  readonly kernelReused: boolean;
   readonly durationMs: number;
 }
 
@@ -95,6 +97,7 @@ interface RawCell {
 
 interface RawResult {
   kernel_start_s: number | null;
+  kernel_reused?: boolean;
   duration_s: number;
   error: string | null;
   cells: RawCell[];
@@ -109,8 +112,46 @@ interface RawResult {
  *   if (!run.ok) console.error(describeRun(run));
  */
 export async function executeNotebook(file: string, options: ExecuteOptions): Promise<NotebookRun> {
-  const absolute = path.resolve(file);
-  const codeCellCount = readNotebook(absolute).cells.filter((cell) => cell.cell_type === 'code').length; // validates first
+  const [run] = await executeNotebooks([{ file, ...(options.outputPath === undefined ? {} : { outputPath: options.outputPath }) }], { ...options, shareKernel: false });
+  return run as NotebookRun;
+}
+
+/** One notebook of `executeNotebooks`, and where to save it executed (optional). */
+export interface NotebookToRun {
+  readonly file: string;
+  readonly outputPath?: string;
+}
+
+/**
+ * Executes several notebooks one after another and reports each (in the order given). With
+ * `shareKernel` (tests, where notebooks are independent), the notebooks of one folder run in
+ * one kernel: between two notebooks the kernel forgets every declaration and value (see
+ * `resetCellSource` in tslab-kernel.ts), so each starts from an empty namespace, and only the
+ * kernel's start-up (TypeScript's libraries, the first import of distlab: about 5 s of CPU) is
+ * paid once per folder instead of once per notebook. Modules stay loaded, so module-level
+ * state of a library a notebook imports does carry over; `distlab notebook run` never shares.
+ *
+ * @example
+ *   const runs = await executeNotebooks(['notebooks/00-runtime-tour.ipynb', 'notebooks/01-introduction-and-mapreduce.ipynb'].map((file) => ({ file })), { cellTimeoutMs: 120_000, shareKernel: true });
+ */
+export async function executeNotebooks(notebooks: readonly NotebookToRun[], options: Omit<ExecuteOptions, 'outputPath'> & { readonly shareKernel: boolean }): Promise<NotebookRun[]> {
+  const absolute = notebooks.map((notebook) => ({ ...notebook, file: path.resolve(notebook.file) }));
+  const folders = new Map<string, Array<NotebookToRun & { readonly position: number }>>();
+  absolute.forEach((notebook, position) => {
+    const folder = options.shareKernel ? path.dirname(notebook.file) : `${position}`;
+    folders.set(folder, [...(folders.get(folder) ?? []), { ...notebook, position }]);
+  });
+  const runs: NotebookRun[] = [];
+  for (const group of folders.values()) {
+    const groupRuns = await executeInOneProcess(group, options);
+    group.forEach((notebook, index) => (runs[notebook.position] = groupRuns[index] as NotebookRun));
+  }
+  return runs;
+}
+
+/** One runner process (execute_notebook.py) for notebooks of one folder; a shared kernel when asked. */
+async function executeInOneProcess(notebooks: readonly NotebookToRun[], options: Omit<ExecuteOptions, 'outputPath'> & { readonly shareKernel: boolean }): Promise<NotebookRun[]> {
+  const codeCellCount = notebooks.reduce((total, notebook) => total + readNotebook(notebook.file).cells.filter((cell) => cell.cell_type === 'code').length, 0); // validates first
   const kernel = options.kernel ?? ensureKernel();
   const python = runnerPython();
   const startupTimeoutMs = options.startupTimeoutMs ?? 60_000;
@@ -121,15 +162,15 @@ export async function executeNotebook(file: string, options: ExecuteOptions): Pr
     fs.writeFileSync(
       requestFile,
       JSON.stringify({
-        notebook: absolute,
+        notebooks: notebooks.map((notebook) => ({ notebook: notebook.file, output: notebook.outputPath === undefined ? null : path.resolve(notebook.outputPath) })),
         kernel: kernel.kernelName,
         cell_timeout_s: Math.max(1, Math.ceil(options.cellTimeoutMs / 1000)),
         startup_timeout_s: Math.max(1, Math.ceil(startupTimeoutMs / 1000)),
-        output: options.outputPath === undefined ? null : path.resolve(options.outputPath),
+        share_kernel: options.shareKernel,
       }),
     );
     // The whole run is bounded too: every kernel start attempt and every cell at its limit, plus slack.
-    const runTimeoutMs = kernelStartAttempts * startupTimeoutMs + (codeCellCount + 1) * (options.cellTimeoutMs + 5_000) + 30_000;
+    const runTimeoutMs = notebooks.length * kernelStartAttempts * startupTimeoutMs + (codeCellCount + notebooks.length) * (options.cellTimeoutMs + 5_000) + 30_000;
     const child = await runChild(python, [runnerScript(), requestFile, resultFile], kernelEnv(kernel), runTimeoutMs);
     if (!fs.existsSync(resultFile)) {
       const missingModule = /distlab-missing-module: (.*)/.exec(child.stderr);
@@ -137,12 +178,13 @@ export async function executeNotebook(file: string, options: ExecuteOptions): Pr
         throw new JupyterSetupError(`${python} cannot import ${missingModule[1]}. ${jupyterInstallAdvice}`);
       }
       throw new Error(
-        `Running ${file} through Jupyter failed ` +
+        `Running ${notebooks.map((notebook) => notebook.file).join(', ')} through Jupyter failed ` +
           `(${child.timedOut ? `no result after ${runTimeoutMs} ms` : `exit ${String(child.status)}`}):\n` +
           child.stderr.trim().split('\n').slice(-20).join('\n'),
       );
     }
-    return toRun(absolute, JSON.parse(fs.readFileSync(resultFile, 'utf8')) as RawResult);
+    const { runs } = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as { runs: RawResult[] };
+    return runs.map((raw, index) => toRun((notebooks[index] as NotebookToRun).file, raw));
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -170,6 +212,7 @@ function toRun(file: string, raw: RawResult): NotebookRun {
     ok: failures.length === 0 && raw.error === null,
     error: raw.error,
     kernelStartMs: raw.kernel_start_s === null ? null : Math.round(raw.kernel_start_s * 1000),
+    kernelReused: raw.kernel_reused === true,
     durationMs: Math.round(raw.duration_s * 1000),
   };
 }

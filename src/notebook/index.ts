@@ -15,7 +15,7 @@ export {
 export type { Notebook, NotebookCell, CodeCell, CodeCellInfo } from './ipynb';
 export { ensureKernel, kernelEnv, findPython, repoRoot, JupyterSetupError, jupyterInstallAdvice } from './kernel';
 export type { KernelSetup } from './kernel';
-export { executeNotebook, describeRun, cellErrorText, runnerPython, runnerScript } from './execute';
-export type { CellRun, CellStatus, ExecuteOptions, NotebookRun } from './execute';
+export { executeNotebook, executeNotebooks, describeRun, cellErrorText, runnerPython, runnerScript } from './execute';
+export type { CellRun, CellStatus, ExecuteOptions, NotebookRun, NotebookToRun } from './execute';
 export { projectVenv, venvReady, findVenvPython, installVenv, requirementsFileName } from './jupyter-env';
 export type { ProjectVenv } from './jupyter-env';

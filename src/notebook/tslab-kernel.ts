@@ -62,6 +62,37 @@ export function orderKernelBinds(prototype: BindingServer, onFailure: BindFailur
   prototype.bindSocket = Object.assign(ordered, { distlabOrdered: true as const });
 }
 
+/**
+ * A code cell with exactly this source makes the kernel forget every declaration and value of
+ * the notebook (tslab's own `reset`), keeping what is expensive to rebuild: TypeScript's parsed
+ * libraries and the modules already loaded. The headless runner sends it between notebooks that
+ * share a kernel (execute_notebook.py's RESET_CELL); in any other kernel it is a comment.
+ */
+export const resetCellSource = '// distlab: reset kernel';
+
+/** The part of tslab's executor the reset relies on. */
+export interface ResettableExecutor {
+  execute(source: string): Promise<boolean>;
+  reset(): void;
+}
+
+/** Wraps tslab's `createExecutor` so that its executors obey `resetCellSource`. Idempotent. */
+export function allowKernelReset(executorModule: { createExecutor: (...args: never[]) => ResettableExecutor }): void {
+  const original = executorModule.createExecutor as typeof executorModule.createExecutor & { distlabResettable?: true };
+  if (original.distlabResettable === true) return;
+  const wrapped = (...args: never[]): ResettableExecutor => {
+    const executor = original(...args);
+    const execute = executor.execute.bind(executor);
+    executor.execute = (source) => {
+      if (source.trim() !== resetCellSource) return execute(source);
+      executor.reset();
+      return Promise.resolve(true);
+    };
+    return executor;
+  };
+  executorModule.createExecutor = Object.assign(wrapped, { distlabResettable: true as const });
+}
+
 function configPathFrom(argv: readonly string[]): string {
   const flag = argv.indexOf('--config-path');
   const value = flag === -1 ? undefined : argv[flag + 1];
@@ -85,6 +116,7 @@ export function startKernel(argv: readonly string[], root: string): void {
   const tslab = path.join(root, 'node_modules', 'tslab');
   const jupyter = require(path.join(tslab, 'dist', 'jupyter.js')) as { ZmqServer: { prototype: BindingServer } };
   orderKernelBinds(jupyter.ZmqServer.prototype);
+  allowKernelReset(require(path.join(tslab, 'dist', 'executor.js')) as Parameters<typeof allowKernelReset>[0]);
   const main = require(path.join(tslab, 'dist', 'main.js')) as { startKernel(options: object): void };
   const { version } = JSON.parse(fs.readFileSync(path.join(tslab, 'package.json'), 'utf8')) as { version: string };
   main.startKernel({ configPath, enableFindLocal: false, jsKernel: false, globalVersion: version });
