@@ -174,11 +174,16 @@ export class TestedLock {
 /** The kvsrv tester: distlab's `ClerkTester` (time, first failure, guarded calls, clients racing) plus the server, clerks and locks. */
 export class KvTester extends ClerkTester<KvsrvImplementation, KvClient> {
   readonly impl: KvsrvImplementation;
+  /** The server's current context: where a walk of the server's own state stops (heap.ts). */
+  serverContext: NodeContext | null = null;
 
   constructor(t: TestContext<KvsrvImplementation>) {
     super(t);
     this.impl = t.impl;
-    this.world.addNode(serverId, (ctx) => new this.impl.KVServer(ctx));
+    this.world.addNode(serverId, (ctx) => {
+      this.serverContext = ctx;
+      return new this.impl.KVServer(ctx);
+    });
   }
 
   /** Adds a client node with a fresh Clerk (Go: MakeClerk) and returns the tester's handle. */
