@@ -17,6 +17,10 @@
  * - A follower holds hundreds of entries of an old term where a leader elected with a long log
  *   holds a newer term: backing up one entry per round trip takes tens of seconds, one term
  *   per round trip (the lab's fast backup) a few round trips.
+ * - A voter restarts after granting its vote in term T, and a server still at term T-1 asks it
+ *   for a vote in T: it must remember its vote (currentTerm and votedFor persisted, Figure 2);
+ *   then the leader of T hears a RequestVote of T+1 and must step down (all servers: a higher
+ *   term makes a leader a follower).
  */
 import { persistedStateBounded, termStableWhileHealthy } from 'distlab/check';
 import { raftElectionTimeoutMs, snapshotInterval, type RaftHarness } from '../../../labs/raft/harness';
@@ -159,6 +163,50 @@ async function staleAppendAfterNewer(h: RaftHarness): Promise<void> {
   await h.one(h.randomCommand(), 3, true);
 }
 
+/**
+ * Leader `old` at term T-1 crashes (it persisted T-1); the other two elect a winner W in term T
+ * with the voter V's vote. W's messages to `old` are cut, V restarts (it must still know T and
+ * its vote), then `old` restarts (alone until it is back at T-1): it times out to T and asks V and W. V's replies to `old`
+ * take 200 ms, so a W that kept leading after `old`'s RequestVote of T+1 is seen doing so.
+ * Returns whether the round set the trap: W was elected in T-1's next term (no split vote).
+ */
+async function restartedVoter(h: RaftHarness): Promise<boolean> {
+  const network = h.world.network;
+  const id = (i: number) => h.ids[i] ?? '';
+  await h.one(h.randomCommand(), 3, true);
+  const old = await h.checkOneLeader();
+  const before = h.getState(old)?.term ?? 0;
+  h.crash1(old);
+  const others = othersOf(h, old);
+  const winner = await awaitAnyLeader(h, others, 5000);
+  if (winner === -1) h.fail('liveness', `no leader among servers ${others.join(', ')} within 5 s after leader ${old} crashed`);
+  const voter = others.find((x) => x !== winner) ?? 0;
+  const term = h.getState(winner)?.term ?? 0;
+  const trap = term === before + 1;
+  network.cut(id(winner), id(old));
+  const slowReplies = { source: id(voter), target: id(old) };
+  network.setLinkLatency(slowReplies, { msMin: 200, msMax: 200 });
+  h.start1(voter);
+  h.connect(voter);
+  await h.sleep(100);
+  h.start1(old);
+  // A server that forgot its term (it restarts at 0) climbs alone, one term per timeout, back to
+  // T-1 before it may talk: then it too asks V for a vote in T.
+  const climbed = h.now() + 5 * raftElectionTimeoutMs;
+  while (h.now() < climbed && (h.getState(old)?.term ?? 0) < term - 1) await h.sleep(20);
+  h.connect(old);
+  // Until `old` leads: ask W as well, so a W that still says it leads in a later term is on record.
+  const until = h.now() + 3 * raftElectionTimeoutMs;
+  while (h.now() < until && h.getState(old)?.isLeader !== true) {
+    h.getState(winner);
+    await h.sleep(20);
+  }
+  network.setLinkLatency(slowReplies, null);
+  network.uncut(id(winner), id(old));
+  await h.one(h.randomCommand(), 3, true);
+  return trap;
+}
+
 const commandBytes = 300;
 
 export const targetedTests: readonly RaftTest[] = [
@@ -193,6 +241,11 @@ export const targetedTests: readonly RaftTest[] = [
   }),
   test('HiddenDivergentBackup3B', '3B', 'a follower holding hundreds of entries of an old term is brought in line within seconds by a leader elected with a long log', world({ unreliable: false }), 5, false, async (h) => {
     await divergentBackup(h, 300);
+  }),
+  test('HiddenRestartedVoter3C', '3C', 'a voter that restarts keeps its term and its vote, and a leader that hears a higher term steps down', world({ unreliable: false }), 3, false, async (h) => {
+    // Until the trap was set twice (a split vote can leave the crashed leader two terms behind), at most 6 rounds.
+    let traps = 0;
+    for (let round = 0; round < 6 && traps < 2; round++) if (await restartedVoter(h)) traps++;
   }),
   test('HiddenIdleAfterSnapshot3D', '3D', 'once the service has snapshotted and the cluster is idle, the persisted state is small', world({ unreliable: false }), 3, true, async (h, trace) => {
     await snapshotThenIdle(h, trace, commandBytes);

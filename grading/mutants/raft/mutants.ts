@@ -34,7 +34,7 @@ const firstMutants: readonly Mutant[] = [
   {
     name: 'votedfor-not-persisted',
     mistake: 'votedFor is not persisted, so a restarted peer can vote twice in a term',
-    caughtBy: ['HiddenRestartsDuringElections3C', 'HiddenVoterRestarts3C'],
+    caughtBy: ['HiddenRestartedVoter3C', 'HiddenRestartsDuringElections3C', 'HiddenVoterRestarts3C'],
     edits: [{ find: '    votedFor: rf.votedFor,\n', replace: '    votedFor: null,\n' }],
   },
   {
@@ -181,7 +181,7 @@ const ruleMutants: readonly Mutant[] = [
   {
     name: 'higher-term-request-no-step-down',
     mistake: 'a RequestVote with a higher term updates the term but a leader stays leader (Figure 2, all servers: convert to follower)',
-    caughtBy: ['HiddenFigure8Scripted3C', 'HiddenLateReplies3C'],
+    caughtBy: ['HiddenRestartedVoter3C', 'HiddenFigure8Scripted3C', 'HiddenLateReplies3C'],
     edits: [{ find: '  if (args.term > rf.currentTerm) rf.becomeFollower(args.term);', replace: '  if (args.term > rf.currentTerm) {\n    rf.currentTerm = args.term;\n    rf.votedFor = null;\n    persist(rf);\n  }' }],
   },
   {
@@ -193,7 +193,7 @@ const ruleMutants: readonly Mutant[] = [
   {
     name: 'term-not-persisted',
     mistake: 'currentTerm is not persisted (a restarted peer starts again from term 0)',
-    caughtBy: ['HiddenRestartsDuringElections3C'],
+    caughtBy: ['HiddenRestartedVoter3C', 'HiddenRestartsDuringElections3C'],
     edits: [{ find: '    currentTerm: rf.currentTerm,', replace: '    currentTerm: 0,' }],
   },
   {
