@@ -57,8 +57,6 @@ export class Guest implements GuestHost {
     private readonly surface: NodeSurface,
     /** Evaluates the submission afresh and returns its exports. */
     private readonly load: () => Namespace,
-    /** Resolves once every pending microtask of node code has run. */
-    private readonly drain: () => Promise<void>,
   ) {}
 
   nowMs(): number {
@@ -74,7 +72,12 @@ export class Guest implements GuestHost {
     if (this.lastRan !== null) this.effects.push({ k: 'error', h: this.lastRan.handle, error: wireError(error) });
   }
 
-  async step(envelope: StepEnvelope): Promise<StepReply> {
+  /**
+   * Runs a step's synchronous part. The caller then lets the microtasks it queued run (only if
+   * it queued any: guest-worker.ts watches promises) and calls `finish` for the reply; effects
+   * from `drainFrom` on came from those microtasks.
+   */
+  begin(envelope: StepEnvelope): Omit<StepReply, 'effects'> {
     this.now = envelope.now;
     this.effects = [];
     let reply: Omit<StepReply, 'effects' | 'drainFrom'>;
@@ -83,9 +86,12 @@ export class Guest implements GuestHost {
     } catch (error) {
       reply = { error: wireError(error) };
     }
-    const drainFrom = this.effects.length;
-    await this.drain();
-    return { ...reply, effects: this.effects, drainFrom };
+    return { ...reply, drainFrom: this.effects.length };
+  }
+
+  /** The reply to the step `begin` ran: its value or error and every effect, the drained ones last. */
+  finish(started: Omit<StepReply, 'effects'>): StepReply {
+    return { ...started, effects: this.effects };
   }
 
   private run(step: Step): Omit<StepReply, 'effects' | 'drainFrom'> {
