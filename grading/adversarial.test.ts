@@ -5,25 +5,31 @@
  * (it runs in this test's process: an attack that killed it would fail the file).
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adversaries } from './adversarial/catalogue';
-import { ensureBuilt, gradeFixture, processesNaming } from './grader/test-support';
+import { ensureBuilt, gradeFixture, processesNaming, removeTestFolders, testFolder } from './grader/test-support';
 import { gradescopeResultsSchema } from './grader/results-schema';
 
 const root = path.resolve(__dirname, '..');
+/**
+ * Limits in CPU time, small so that a loop is stopped in a second or two whatever the load
+ * (the fixture's runs take milliseconds); the wall-clock safety nets far above, so a busy
+ * machine never turns an attack's verdict into "not graded".
+ */
+const testLimits = { cpuMsPerRun: 2000, startupCpuMs: 3000, wallMsPerRun: 120_000, startupWallMs: 120_000, memoryMb: 96 };
 
 beforeAll(ensureBuilt);
+afterAll(removeTestFolders);
 
 describe('grader: adversarial submissions', () => {
   for (const adversary of adversaries) {
     it(`${adversary.file}${adversary.isolation === undefined ? '' : ` (${adversary.isolation})`}: ${adversary.attack}`, async () => {
-      const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-adversary-'));
+      const folder = testFolder('distlab-adversary-');
       const text = fs.readFileSync(path.join(root, 'grading', 'adversarial', 'counter', adversary.file), 'utf8').replaceAll('__GRADING_ROOT__', root);
       const submission = path.join(folder, adversary.file);
       fs.writeFileSync(submission, text);
-      const report = await gradeFixture(submission, { seeds: 1, pages: false, limits: { wallMsPerRun: 5000, startupWallMs: 30_000, memoryMb: 96 }, ...(adversary.isolation === undefined ? {} : { isolation: adversary.isolation }) });
+      const report = await gradeFixture(submission, { seeds: 1, pages: false, limits: testLimits, ...(adversary.isolation === undefined ? {} : { isolation: adversary.isolation }) });
       const resultsText = fs.readFileSync(path.join(report.outDir, 'results.json'), 'utf8');
       const written = gradescopeResultsSchema.parse(JSON.parse(resultsText));
       expect(resultsText.length).toBeLessThan(100_000);
@@ -44,7 +50,7 @@ describe('grader: oversized submissions are refused before parsing', () => {
   ];
   for (const entry of cases) {
     it(`${entry.name}: zero, a sentence naming the limit, a valid results.json`, async () => {
-      const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-oversized-'));
+      const folder = testFolder('distlab-oversized-');
       const submission = path.join(folder, entry.name);
       fs.writeFileSync(submission, entry.text());
       const report = await gradeFixture(submission, { seeds: 1, pages: false });

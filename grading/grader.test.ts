@@ -4,11 +4,10 @@
  * results.json every time, failure pages that never show hidden sources.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grade } from './grader/grade';
-import { ensureBuilt, gradeFixture } from './grader/test-support';
+import { ensureBuilt, gradeFixture, removeTestFolders, testFolder } from './grader/test-support';
 import { gradescopeResultsSchema } from './grader/results-schema';
 import { specIsInert } from './grader/feedback';
 import { testPoints } from './grader/results';
@@ -16,6 +15,7 @@ import { testPoints } from './grader/results';
 const fixture = path.join(path.resolve(__dirname, '..'), 'grading', 'fixtures', 'counter');
 
 beforeAll(ensureBuilt);
+afterAll(removeTestFolders);
 
 describe('grader: counter fixture', () => {
   it('gives the reference full score and writes a valid results.json', async () => {
@@ -62,16 +62,19 @@ describe('grader: counter fixture', () => {
 
   it('stops starting runs when the grading time budget is spent, and says so', async () => {
     const submission = path.join(path.resolve(__dirname, '..'), 'grading', 'adversarial', 'counter', 'loop-forever.ts');
-    const report = await gradeFixture(submission, { jobs: 1, seeds: 1, pages: false, limits: { wallMsPerRun: 2000, totalWallMs: 1000 } });
+    const report = await gradeFixture(submission, { jobs: 1, seeds: 1, pages: false, limits: { cpuMsPerRun: 1000, totalWallMs: 1000 } });
     expect(report.results.score).toBe(0);
-    expect(report.results.tests[0]?.output).toMatch(/took longer than 2 s of wall-clock time/);
-    expect(report.results.tests.slice(1).every((test) => /grading time budget of 1 s ran out/.test(test.output))).toBe(true);
+    expect(report.results.tests[0]?.output).toMatch(/FAILED \(crash\) on seed 1001.*the run used more than 1 s of CPU time/);
+    // Runs never started are not the submission's failure: said as not graded.
+    expect(report.results.tests.slice(1).every((test) => /NOT GRADED on seed 1001: not graded: the grading time budget of 1 s ran out/.test(test.output))).toBe(true);
+    expect(report.results.output).toMatch(/^NOT GRADED: 2 tests could not be graded/m);
+    expect(report.results.extra_data).toMatchObject({ notGraded: ['B TestStepCounter', 'A TestCounterSurvivesRestarts (hidden)'] });
   });
 
   it('reports a submission that does not exist or does not compile, still writing results.json', async () => {
     const missing = await gradeFixture(path.join(fixture, 'nope.ts'));
     expect(missing.loadError).toMatch(/does not exist/);
-    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-bad-'));
+    const folder = testFolder('distlab-bad-');
     fs.writeFileSync(path.join(folder, 'bad.ts'), 'export class Counter { constructor() { const x: number = "no"; } }\n');
     const bad = await gradeFixture(path.join(folder, 'bad.ts'));
     expect(bad.loadError).toMatch(/does not compile/);
@@ -80,14 +83,21 @@ describe('grader: counter fixture', () => {
 });
 
 describe('grader: Raft', () => {
-  it('grades a lab notebook uploaded alone (its imports of ./types and ./notebook are staged)', async () => {
+  it('grades a lab notebook uploaded alone (its imports of ./types and ./notebook are staged), on one test per part', async () => {
     // The instructor notebook: the student one (labs/raft/raft.ipynb) with the solutions in.
-    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-notebook-'));
+    // Every test of it: grading/e2e.test.ts (npm run test:grading-e2e).
+    const folder = testFolder('distlab-notebook-');
     fs.copyFileSync(path.join(path.resolve(__dirname, '..'), 'grading', 'solutions', 'raft', 'raft.ipynb'), path.join(folder, 'raft.ipynb'));
-    const report = await grade({ submission: path.join(folder, 'raft.ipynb'), lab: 'raft', seeds: 1, jobs: 2, pages: false, outDir: path.join(folder, 'out') });
+    const tests = ['TestInitialElection3A', 'TestBasicAgree3B', 'TestPersist13C', 'TestSnapshotBasic3D', 'HiddenDeafPeers3A'];
+    const report = await grade({ submission: path.join(folder, 'raft.ipynb'), lab: 'raft', seeds: 1, jobs: 1, pages: false, outDir: path.join(folder, 'out'), tests });
     expect(report.loadError).toBeNull();
+    expect(report.results.tests.map((test) => test.name)).toEqual(['3A TestInitialElection3A', '3B TestBasicAgree3B', '3C TestPersist13C', '3D TestSnapshotBasic3D', '3A HiddenDeafPeers3A (hidden)']);
     expect(report.results.score).toBe(100);
-    expect(report.results.tests.length).toBeGreaterThanOrEqual(40);
+    expect(report.results.extra_data).toMatchObject({ selection: tests });
+  });
+
+  it('refuses a selection that matches no test, naming the tests there are', async () => {
+    await expect(gradeFixture(path.join(fixture, 'reference.ts'), { tests: 'NoSuchTest' })).rejects.toThrow(/no counter test matches "NoSuchTest"; the tests are: TestBasicCounter, TestStepCounter, TestCounterSurvivesRestarts/);
   });
 });
 

@@ -110,14 +110,27 @@ describe('sandbox bridge', () => {
     const bridge = open({ surface: sinkSurface, graph: graphOf(source) });
     bridge.fresh(1, 60_000); // the guest starts (slow on a loaded machine) before the budget that matters
     const world = new World({ seed: 1, reporter: null });
-    const Sink = bridge.fresh(1, 1500, 'the run took too long').Sink as SinkClass;
+    // 1.5 s of CPU time: the same work on a busy machine as on an idle one; the wall-clock net is far above.
+    const Sink = bridge.fresh(1, { cpuMs: 1500, wallMs: 600_000, cpuReason: 'the run used too much CPU' }).Sink as SinkClass;
     world.addNode('loop', (ctx) => new Sink(ctx as never, { peers: [] }));
-    expect(world.stopped).toMatch(/BridgeError: the run took too long/);
-    expect(bridge.problem).toBe('the run took too long');
+    expect(world.stopped).toMatch(/BridgeError: the run used too much CPU/);
+    expect(bridge.problem).toBe('the run used too much CPU');
+    expect(bridge.stoppedBy).toBe('cpu');
     const again = new World({ seed: 1, reporter: null });
     const Fresh = bridge.fresh(1, 60_000).Sink as SinkClass;
     again.addNode('fine', (ctx) => new Fresh(ctx as never, { peers: [] }));
     expect(again.node<{ total(extra: number): unknown }>('fine')?.total(1)).toEqual({ count: 0, extra: 1 });
+  });
+
+  it('stops a guest that blocks without computing at the wall-clock safety net, and says it was not graded', async () => {
+    const source = `export class Sink { constructor(ctx: any, options: any) { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); } total(extra: number) { return { count: 0, extra }; } }`;
+    const bridge = open({ surface: sinkSurface, graph: graphOf(source) });
+    bridge.fresh(1, 60_000);
+    const world = new World({ seed: 1, reporter: null });
+    const Sink = bridge.fresh(1, { cpuMs: 60_000, wallMs: 800, wallReason: () => 'not graded' }).Sink as SinkClass;
+    world.addNode('block', (ctx) => new Sink(ctx as never, { peers: [] }));
+    expect(world.stopped).toMatch(/BridgeError: not graded/);
+    expect(bridge.stoppedBy).toBe('wall');
   });
 
   it('refuses a guest that answers with garbage or lies about its effects', async () => {

@@ -26,9 +26,10 @@ const honest = /safety property this hidden scenario checks was violated/;
 const channel = /interfered with the grader's channel/;
 
 export const adversaries: readonly Adversary[] = [
-  { file: 'loop-forever.ts', attack: 'an RPC handler that never returns', scoreMax: 0, message: /took longer than \d+(\.\d+)? s of wall-clock time/ },
-  { file: 'loop-at-import.ts', attack: 'a top-level infinite loop', scoreMax: 0, message: /loading your code took longer than/ },
-  { file: 'allocate.ts', attack: 'unbounded allocation', scoreMax: 0, message: /ran out of memory|took longer than \d+(\.\d+)? s of wall-clock time/ },
+  { file: 'loop-forever.ts', attack: 'an RPC handler that never returns', scoreMax: 0, message: /used more than \d+(\.\d+)? s of CPU time/ },
+  { file: 'loop-forever.ts', attack: 'the same loop in the worker isolate (the grader kills the worker)', scoreMax: 0, message: /used more than \d+(\.\d+)? s of CPU time/, isolation: 'in-process' },
+  { file: 'loop-at-import.ts', attack: 'a top-level infinite loop', scoreMax: 0, message: /loading your code used more than \d+(\.\d+)? s of CPU time/ },
+  { file: 'allocate.ts', attack: 'unbounded allocation', scoreMax: 0, message: /ran out of memory|used more than \d+(\.\d+)? s of CPU time/ },
   { file: 'exit-zero.ts', attack: 'process.exit(0)', scoreMax: 0, message: /process\.exit is not allowed/ },
   { file: 'really-exit.ts', attack: 'process.reallyExit and process.kill', scoreMax: 0, message: /process\.(reallyExit|kill) is not allowed/ },
   { file: 'throw-at-import.ts', attack: 'throws at import', scoreMax: 0, message: /threw while loading.*boom at import/s },

@@ -296,13 +296,15 @@ function guestOutput(text: string): void {
   process.stdout.write(kept);
 }
 
-/** Wall-clock ms a run may take in the guest: a little under the parent's own limit, so the verdict says why. */
-function guestBudgetMs(limitMs: number): number {
-  return limitMs - Math.min(1500, limitMs / 4);
-}
-
-function overBudget(init: InitMessage): string {
-  return `the run took longer than ${init.wallMsPerRun / 1000} s of wall-clock time and was stopped (an infinite loop, or far too much work per event?)`;
+/** The guest thread's limits for a run (or for loading): exactly the grader's, so the run says why it stopped. */
+function guestBudget(init: InitMessage, startup: boolean) {
+  const wallSentence = startup ? init.sentences.startupWall : init.sentences.runWall;
+  return {
+    cpuMs: startup ? init.startupCpuMs : init.cpuMsPerRun,
+    wallMs: startup ? init.startupWallMs : init.wallMsPerRun,
+    cpuReason: startup ? init.sentences.startupCpu : init.sentences.runCpu,
+    wallReason: (cpuMs: number) => wallSentence.replace('{cpu}', (cpuMs / 1000).toFixed(1)),
+  };
 }
 
 function failedOutcome(session: Session, message: RunMessage, test: LabTest<unknown> | undefined, failure: string): TestOutcome {
@@ -329,7 +331,7 @@ function failedOutcome(session: Session, message: RunMessage, test: LabTest<unkn
 /** A fresh implementation for one run: evaluated in the guest when there is one, else here. */
 async function implementation(session: Session, seed: number): Promise<unknown> {
   guestOutputChars = 0;
-  const exports = session.bridge === null ? session.runtime.evaluateGraph(session.init.submission.graph) : session.bridge.fresh(seed, guestBudgetMs(session.init.wallMsPerRun), overBudget(session.init));
+  const exports = session.bridge === null ? session.runtime.evaluateGraph(session.init.submission.graph) : session.bridge.fresh(seed, guestBudget(session.init, false));
   return session.lab.implementationFrom(exports);
 }
 
@@ -361,7 +363,10 @@ async function runOne(session: Session, message: RunMessage): Promise<void> {
       /* plots are a courtesy: a run whose plots throw still reports */
     }
   }
-  sendSigned({ type: 'outcome', id: message.id, outcome: { ...outcome, log: capLog(outcome.log) }, plots: plots.slice(0, 10) });
+  // Stopped by the wall-clock safety net, not by the code's own CPU time: not graded.
+  const infrastructure = !outcome.passed && session.bridge?.stoppedBy === 'wall';
+  const reported = infrastructure ? { ...outcome, failure: session.bridge?.problem ?? 'not graded', log: [] } : { ...outcome, log: capLog(outcome.log) };
+  sendSigned({ type: 'outcome', id: message.id, outcome: reported, plots: plots.slice(0, 10), ...(infrastructure ? { infrastructure: true } : {}) });
   session.bridge?.prepare();
 }
 
@@ -417,11 +422,13 @@ function main(): void {
       session.then(
         async (ready) => {
           try {
-            const exports = ready.bridge === null ? ready.runtime.evaluateGraph(ready.init.submission.graph) : ready.bridge.fresh(0, guestBudgetMs(ready.init.startupWallMs), `loading your code took longer than ${ready.init.startupWallMs / 1000} s of wall-clock time (an infinite loop at the top level?)`);
+            const exports = ready.bridge === null ? ready.runtime.evaluateGraph(ready.init.submission.graph) : ready.bridge.fresh(0, guestBudget(ready.init, true));
             ready.lab.implementationFrom(exports);
             sendSigned({ type: 'ready', exports: Object.keys(exports).slice(0, 200) });
           } catch (error) {
-            sendSigned({ type: 'load-error', problem: 'import', message: ready.runtime.describeError(error).slice(0, 8000) });
+            // Stopped by the wall-clock safety net while loading: the machine, not the code (the grader retries).
+            const problem = ready.bridge?.stoppedBy === 'wall' ? 'infrastructure' : 'import';
+            sendSigned({ type: 'load-error', problem, message: (problem === 'infrastructure' ? ready.bridge?.problem ?? 'not graded' : ready.runtime.describeError(error)).slice(0, 8000) });
           }
         },
         (error: unknown) => {

@@ -2,11 +2,12 @@
  * The command-line side of the grader, called by `distlab grade` (src/cli/commands/grade.ts,
  * which finds this file at run time) and by `npx tsx grading/mutants/run.ts`.
  * Exit codes: 0 full score, 1 below full score, 2 the grader could not run (bad flags, no build,
- * bad config); a results.json is written in every case.
+ * bad config) or could not grade every run (its wall-clock safety net); a results.json is written
+ * in every case.
  */
 import * as path from 'node:path';
 import { grade, GradeSetupError, writeGraderErrorResults } from './grade';
-import { round } from './results';
+import { notGraded, round } from './results';
 
 export interface GradeCliOptions {
   readonly lab: string;
@@ -16,12 +17,14 @@ export interface GradeCliOptions {
   readonly json?: boolean;
   readonly config?: string;
   readonly labDir?: string;
-  /** Wall-clock seconds per (test, seed) run. */
+  /** CPU seconds per (test, seed) run. */
   readonly timeout?: number;
   readonly memoryMb?: number;
   readonly pages?: boolean;
   /** Grade without OS containment where the machine has none (results.json says so). */
   readonly insecure?: boolean;
+  /** Only the tests with this name, else matching this regular expression (a partial grading, said so). */
+  readonly run?: string;
 }
 
 export interface CliOutput {
@@ -44,13 +47,16 @@ export async function runGradeCli(submission: string, options: GradeCliOptions, 
       ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
       ...(options.pages === false ? { pages: false } : {}),
       ...(options.insecure === true ? { insecure: true } : {}),
+      ...(options.run === undefined ? {} : { tests: options.run }),
       limits: {
-        ...(options.timeout === undefined ? {} : { wallMsPerRun: Math.round(options.timeout * 1000) }),
+        ...(options.timeout === undefined ? {} : { cpuMsPerRun: Math.round(options.timeout * 1000) }),
         ...(options.memoryMb === undefined ? {} : { memoryMb: options.memoryMb }),
       },
     });
     if (options.json === true) output.stdout(`${JSON.stringify(report.results, null, 2)}\n`);
     const max = round(report.results.tests.reduce((sum, test) => sum + test.max_score, 0));
+    // Runs the grader could not grade (its wall-clock safety net): the grading is incomplete, not the submission.
+    if (notGraded(report.verdicts).length > 0) return gradeExitCodes.error;
     return report.results.score >= max - 1e-9 && report.loadError === null ? gradeExitCodes.full : gradeExitCodes.partial;
   } catch (error) {
     writeGraderErrorResults(path.resolve(options.out), error);

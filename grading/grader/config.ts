@@ -10,7 +10,8 @@
  *     "reference": "../solutions/raft/raft.ts",  the reference solution (mutants, sweeps), relative to this file
  *     "support": ["../../labs/raft"],  public files or folders copied beside the submission
  *     "uses": ["raft"],               earlier labs whose code the submission brings (lab 4 runs on lab 3's Raft; see stage.ts)
- *     "limits": { "wallMsPerRun": 60000, "memoryMb": 512, "eventsMax": 20000000, "startupWallMs": 20000 }
+ *     "limits": { "cpuMsPerRun": 60000, "wallMsPerRun": 300000, "memoryMb": 512, "eventsMax": 20000000,
+ *                 "startupCpuMs": 30000, "startupWallMs": 120000, "totalWallMs": 480000 }
  *   }
  */
 import * as fs from 'node:fs';
@@ -19,10 +20,19 @@ import { z } from 'zod';
 
 export const limitsSchema = z
   .object({
-    wallMsPerRun: z.number().int().positive().max(600_000).default(60_000),
+    /** CPU time one (test, seed) run may use (the worker's user + system time): over it, the run fails. */
+    cpuMsPerRun: z.number().int().positive().max(600_000).default(60_000),
+    /**
+     * The grader's wall-clock safety net per run, far above any legitimate run: a run stopped by
+     * it is retried once, then reported as not graded (the machine, not the submission).
+     */
+    wallMsPerRun: z.number().int().positive().max(3600_000).default(300_000),
     memoryMb: z.number().int().min(64).max(8192).default(512),
     eventsMax: z.number().int().positive().max(50_000_000).default(20_000_000),
-    startupWallMs: z.number().int().positive().max(600_000).default(20_000),
+    /** CPU time a worker may use to start and load the submission: over it, the submission does not load. */
+    startupCpuMs: z.number().int().positive().max(600_000).default(30_000),
+    /** Wall-clock safety net for a worker's start (infrastructure, as wallMsPerRun). */
+    startupWallMs: z.number().int().positive().max(3600_000).default(120_000),
     /** Wall-clock budget of the whole grading; runs not started by then fail as not run (Gradescope stops at 10 min). */
     totalWallMs: z.number().int().positive().max(6 * 3600_000).default(480_000),
   })

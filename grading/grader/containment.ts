@@ -95,7 +95,7 @@ export function containment(options: { readonly insecure: boolean; readonly memo
     throw new ContainmentUnavailableError(
       'this machine cannot contain grading workers: `unshare --net --pid` (util-linux) failed, so a submission would have the network and could outlive the grader. ' +
         'Run the grader as root (or where user namespaces are allowed) with util-linux installed, ' +
-        'or pass --insecure (DISTLAB_GRADE_INSECURE=1 for run_autograder) to grade without OS containment; results.json then says so.',
+        'or pass --insecure (for Gradescope: build the package with `distlab release --allow-insecure`, or set DISTLAB_GRADE_INSECURE=1 in run_autograder) to grade without OS containment; results.json then starts with a WARNING.',
     );
   }
   return { prefix: [], network: 'none', pidNamespace: false, user: found.user, memory: 'heap-only', diesWithGrader: false, insecure: true };

@@ -23,6 +23,8 @@ import {
   preloadDistlab,
   replayCommand,
   seedRange,
+  selectTests,
+  SelectionError,
   type CompiledGraph,
   type CompiledImplementation,
   type LabTest,
@@ -31,7 +33,7 @@ import {
 import { defaultGradingConfig, hiddenModule, readGradingConfig, supportFiles, type GradingConfig, type GradingLimits } from './config';
 import { failureLines, partTable, writeFailurePage } from './feedback';
 import { gradescopeResultsSchema } from './results-schema';
-import { gradescopeResults, unloadableResults, verdicts, type GradescopeResults, type TestPlan, type TestVerdict } from './results';
+import { gradescopeResults, notGraded, unloadableResults, verdicts, type GradescopeResults, type TestPlan, type TestVerdict } from './results';
 import type { Isolation } from './protocol';
 import { containment, ContainmentUnavailableError, insecureNotice, processMemoryMb, type Containment } from './containment';
 import { prepareScratch, runPool, type Assignment, type RunRecord, type SandboxSetup } from './sandbox';
@@ -58,6 +60,15 @@ export interface GradeOptions {
   readonly limits?: Partial<GradingLimits>;
   /** Run only public or only hidden tests (mutant tables). */
   readonly suites?: { readonly public: boolean; readonly hidden: boolean };
+  /**
+   * Only the tests (public or hidden) with these names: an exact name, else a regular
+   * expression matched anywhere in the name (as `distlab test --run`). Each part's points are
+   * then split over its selected tests and parts without one are left out, so a quick check of
+   * a package (one test per part) still scores the reference 100; results.json names the
+   * selection and its output starts with "PARTIAL GRADING". For instructors and tests, never a
+   * student's grade.
+   */
+  readonly tests?: string | readonly string[];
   /** Write failure pages (default true). */
   readonly pages?: boolean;
   /** Progress bar and table on standard error (default false). */
@@ -111,15 +122,15 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   const hiddenGraph = hiddenFile !== null && fs.existsSync(hiddenFile) ? compileModuleGraph(hiddenFile) : null;
   const hiddenTests = hiddenGraph === null ? [] : await hiddenTestsOf(hiddenGraph);
   const suites = options.suites ?? { public: true, hidden: true };
-  const plan: TestPlan[] = [
+  const plan = selectedPlan([
     ...(suites.public ? loaded.lab.tests.map((test) => ({ name: test.name, part: test.part, hidden: false })) : []),
     ...(suites.hidden ? hiddenTests.map((test) => ({ name: test.name, part: test.part, hidden: true })) : []),
-  ].filter((test) => test.part in config.parts);
+  ].filter((test) => test.part in config.parts), loaded.lab.name, options.tests);
   const replayImpl = options.replayImpl ?? path.basename(options.submission);
   const replay = (name: string, seed: number) => replayCommand({ name, seed }, { lab: loaded.lab.name, impl: replayImpl });
   const isolation = isolationOf(options);
   const contained = containmentOf(options, limits, root);
-  const extra: Record<string, unknown> = { lab: loaded.lab.name, seeds, sandbox: { ...sandboxReport(contained, limits), code: codeRunsIn(isolation, loaded) } };
+  const extra: Record<string, unknown> = { lab: loaded.lab.name, seeds, sandbox: { ...sandboxReport(contained, limits), code: codeRunsIn(isolation, loaded) }, ...(options.tests === undefined ? {} : { selection: options.tests }) };
 
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-grade-'));
   // The worker runs as another user: it must reach its folder (and only that one) inside.
@@ -146,7 +157,8 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       }
     }
     const table = partTable(all, loaded.lab.parts);
-    const summary = [insecureNotice(contained), summaryOf(table, all)].filter((line) => line !== null).join('\n\n');
+    const partial = options.tests === undefined ? null : `PARTIAL GRADING: only the ${plan.length} tests matching ${JSON.stringify(options.tests)} were run; each part's points are split over its selected tests.`;
+    const summary = [insecureNotice(contained), partial, notGradedNotice(all), summaryOf(table, all)].filter((line) => line !== null).join('\n\n');
     const wallMs = Date.now() - started; // wall-clock-ok (outside any world: a budget or a report of grading time)
     const results = gradescopeResults(all, { summary, executionMs: wallMs, replay, extra });
     writeResults(outDir, results);
@@ -195,6 +207,24 @@ const hiddenFailureSentences: Readonly<Record<RunRecord['outcome']['kind'], stri
   liveness: 'the system did not make the progress this hidden scenario requires in time',
   crash: 'your code threw, or the run could not go on, during this hidden scenario (the public tests show such errors in full)',
 };
+
+/** The tests `names` selects (all without it); a selection matching nothing is the instructor's mistake, said as such. */
+function selectedPlan(plan: readonly TestPlan[], lab: string, names: GradeOptions['tests']): TestPlan[] {
+  if (names === undefined) return [...plan];
+  try {
+    return selectTests({ name: lab, parts: [...new Set(plan.map((test) => test.part))], tests: plan }, { names });
+  } catch (error) {
+    if (error instanceof SelectionError) throw new GradeSetupError(error.message);
+    throw error;
+  }
+}
+
+/** The first line of the results when the grader's wall-clock safety net stopped runs: they are not the student's failures. */
+function notGradedNotice(all: readonly TestVerdict[]): string | null {
+  const tests = notGraded(all);
+  if (tests.length === 0) return null;
+  return `NOT GRADED: ${tests.length} test${tests.length === 1 ? '' : 's'} could not be graded within the grader's wall-clock limits (a busy grading machine, or a grading time budget spent by earlier runs): ${tests.slice(0, 5).join(', ')}${tests.length > 5 ? ', ...' : ''}. This is not a verdict on your code: ask the course staff to grade your submission again.`;
+}
 
 function summaryOf(table: string, all: readonly TestVerdict[]): string {
   const failures = failureLines(all);

@@ -54,6 +54,8 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
       id: z.number().int(),
       outcome: outcomeSchema,
       plots: z.array(plotSchema).max(10),
+      /** The worker stopped the run at the wall-clock safety net: not graded, not the submission's failure. */
+      infrastructure: z.boolean().optional(),
     })
     .strict(),
 ]);
@@ -80,9 +82,17 @@ export interface InitMessage {
   readonly submission: { readonly file: string; readonly source: 'ts' | 'ipynb'; readonly files: readonly string[]; readonly graph: WireGraph };
   /** Simulated events one world may run. */
   readonly eventsMax: number;
-  /** Wall-clock limits (ms) the parent enforces; the guest thread gets a little less, to say why. */
+  /**
+   * Limits (ms) the parent enforces a little above these: CPU time of the worker process (the
+   * submission's budget) and wall-clock time (the grader's safety net). Behind the bridge the
+   * worker stops the guest thread at exactly these, so the run says why and the worker lives on.
+   */
+  readonly cpuMsPerRun: number;
   readonly wallMsPerRun: number;
+  readonly startupCpuMs: number;
   readonly startupWallMs: number;
+  /** The sentences the worker fails a run with (this file's functions; the worker runs copied alone, without them). */
+  readonly sentences: { readonly runCpu: string; readonly startupCpu: string; readonly runWall: string; readonly startupWall: string };
   /** Heap of the guest thread, in MB. */
   readonly memoryMb: number;
   /** 'bridge': the submission runs in a guest thread when the lab declares its surface. */
@@ -100,6 +110,28 @@ export interface RunMessage {
   readonly seed: number;
   /** Send the lab's plots when the run fails. */
   readonly plots: boolean;
+}
+
+/** A run stopped at the CPU limit: the submission's failure. */
+export function runCpuSentence(cpuMs: number): string {
+  return `the run used more than ${cpuMs / 1000} s of CPU time and was stopped (an infinite loop, or far too much work per event?)`;
+}
+
+/** Loading stopped at the CPU limit: the submission does not load. */
+export function startupCpuSentence(cpuMs: number): string {
+  return `loading your code used more than ${cpuMs / 1000} s of CPU time (an infinite loop at the top level?)`;
+}
+
+/** Placeholder for the CPU seconds used, in `wallLimitSentence(.., null)`. */
+export const cpuUsedPlaceholder = '{cpu}';
+
+/**
+ * A run (or a worker start) stopped by the wall-clock safety net: not graded. Said so that a
+ * student knows it is not their code's verdict. `cpuMs` null leaves a placeholder the worker fills.
+ */
+export function wallLimitSentence(what: string, wallMs: number, cpuMs: number | null): string {
+  const cpu = cpuMs === null ? cpuUsedPlaceholder : (cpuMs / 1000).toFixed(1);
+  return `not graded: ${what} took more than ${wallMs / 1000} s of wall-clock time while using only ${cpu} s of CPU (the grading machine was overloaded, or the code blocked without computing). This is not a verdict on your code: ask the course staff to grade it again.`;
 }
 
 export function mac(key: Buffer, body: string): string {

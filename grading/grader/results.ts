@@ -112,7 +112,9 @@ export function testOutput(verdict: TestVerdict, replay: (name: string, seed: nu
   } else {
     const outcome = failed.outcome;
     const at = outcome.failureAtMs === undefined ? '' : ` at ${(outcome.failureAtMs / 1000).toFixed(1)} s of virtual time`;
-    lines.push(`FAILED (${outcome.kind}) on seed ${outcome.seed}${at}: ${outcome.failure ?? 'failed'}`);
+    // The grader's wall-clock safety net stopped the run (twice): no verdict on the code, and said so.
+    if (failed.infrastructure === true) lines.push(`NOT GRADED on seed ${outcome.seed}: ${outcome.failure ?? 'not graded'}`);
+    else lines.push(`FAILED (${outcome.kind}) on seed ${outcome.seed}${at}: ${outcome.failure ?? 'failed'}`);
     lines.push(`Seeds passed before the first failure: ${verdict.seedsPassed} of ${verdict.seeds.length} (later seeds were not run).`);
     if (!verdict.hidden && failed.enforced === undefined) lines.push(`Replay it: ${replay(verdict.name, outcome.seed)}`);
     if (verdict.hidden) lines.push('This is a hidden test: its scenario is not shown. The seed is given so you can compare runs.');
@@ -143,8 +145,13 @@ export function gradescopeResults(
     visibility: 'visible',
     stdout_visibility: 'hidden',
     tests,
-    extra_data: options.extra,
+    extra_data: { ...options.extra, notGraded: notGraded(all) },
   };
+}
+
+/** Tests stopped by the grader's wall-clock safety net (not a verdict on the code): the staff should grade them again. */
+export function notGraded(all: readonly TestVerdict[]): string[] {
+  return all.filter((verdict) => verdict.failed?.infrastructure === true).map((verdict) => `${verdict.part} ${verdict.name}${verdict.hidden ? ' (hidden)' : ''}`);
 }
 
 /** Results when no test could run (the submission did not compile or load). */

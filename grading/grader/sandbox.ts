@@ -1,28 +1,39 @@
 /**
  * Running submission code: a pool of sandboxed worker processes (child.ts), one run at a time
- * per worker, each run under a wall-clock timer. The grading process never evaluates
- * submission code itself; it only reads signed, schema-checked outcomes, and a worker that
- * times out, dies, or sends anything unexpected is killed and its run fails with a sentence
- * saying why. A fresh worker takes the next run.
+ * per worker, each run under a CPU-time limit (cpu-time.ts: the same work is stopped on a busy
+ * machine as on an idle one). The grading process never evaluates submission code itself; it
+ * only reads signed, schema-checked outcomes, and a worker that runs out of CPU time, dies, or
+ * sends anything unexpected is killed and its run fails with a sentence saying why. A fresh
+ * worker takes the next run.
+ *
+ * Wall-clock time is only the grader's own safety net, far above any legitimate run: a run
+ * stopped by it was not graded (the machine was too slow, or the code blocked without
+ * computing), it is tried once more on a fresh worker, and if it is stopped again the test says
+ * "not graded", never that the student's code failed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Containment } from './containment';
+import { WorkerCpu } from './cpu-time';
 import { encodeFrame, FrameReader } from './frames';
 import type { InitMessage, Isolation, RunMessage, WireGraph, WireLabSource, WireOutcome, WirePlot } from './protocol';
-import { verifyMessage, workerLineBytesMax, type WorkerMessage } from './protocol';
+import { runCpuSentence, startupCpuSentence, verifyMessage, wallLimitSentence, workerLineBytesMax, type WorkerMessage } from './protocol';
 import { crashOutcome } from 'distlab/testing';
 
 export interface SandboxLimits {
-  /** Wall-clock ms one (test, seed) run may take before its worker is killed. */
+  /** CPU ms (the worker's user + system time, every thread) one (test, seed) run may use: over it, the run fails. */
+  readonly cpuMsPerRun: number;
+  /** Wall-clock ms one run may take before the grader gives up on it as not graded (infrastructure, not the student). */
   readonly wallMsPerRun: number;
   /** Heap limit of a worker, in MB (`--max-old-space-size`). */
   readonly memoryMb: number;
   /** Simulated events one world may run (World `eventsMax`). */
   readonly eventsMax: number;
-  /** Wall-clock ms a worker may take to start and load the submission. */
+  /** CPU ms a worker may use to start and load the submission: over it, the submission does not load. */
+  readonly startupCpuMs: number;
+  /** Wall-clock ms a worker may take to start (infrastructure). */
   readonly startupWallMs: number;
   /** Wall-clock budget of the whole grading. */
   readonly totalWallMs: number;
@@ -60,8 +71,10 @@ export interface RunRecord {
   readonly assignment: Assignment;
   readonly outcome: WireOutcome;
   readonly plots: readonly WirePlot[];
-  /** Set when the grader (not the test) failed the run: timeout, crash of the worker, tampering. */
+  /** Set when the grader (not the test) failed the run: CPU limit, crash of the worker, tampering. */
   readonly enforced?: string;
+  /** The grader could not grade the run (wall-clock safety net): not the submission's failure. */
+  readonly infrastructure?: boolean;
   /** Tail of the worker's stdout/stderr while it ran (capped). */
   readonly output: string;
 }
@@ -114,9 +127,22 @@ function linkedPackages(modules: string): string[] {
 type Pending = { resolve: (value: WorkerEvent) => void };
 type WorkerEvent =
   | { kind: 'ready' }
-  | { kind: 'load-error'; message: string }
-  | { kind: 'outcome'; id: number; outcome: WireOutcome; plots: WirePlot[] }
-  | { kind: 'dead'; reason: string };
+  | { kind: 'load-error'; message: string; infrastructure: boolean }
+  | { kind: 'outcome'; id: number; outcome: WireOutcome; plots: WirePlot[]; infrastructure: boolean }
+  | { kind: 'dead'; reason: string; infrastructure: boolean };
+
+/** How long a worker may go on: CPU (the submission's budget) and wall clock (the grader's safety net). */
+export interface WorkerBudget {
+  readonly cpuMs: number;
+  readonly wallMs: number;
+  /** What the run fails with when it uses `cpuMs`. */
+  readonly cpuReason: string;
+  /** What the run is marked "not graded" with when it outlasts `wallMs`, given the CPU ms it used. */
+  readonly wallReason: (cpuMs: number) => string;
+}
+
+/** How often the grader reads a running worker's CPU time. */
+const pollMs = 100;
 
 /** Workers alive in this process: killed if the grading process exits first. */
 const liveWorkers = new Set<ChildProcess>();
@@ -162,6 +188,8 @@ class Worker {
   private output = '';
   private waiting: Pending | null = null;
   private dead: string | null = null;
+  private deadInfrastructure = false;
+  private readonly cpu: WorkerCpu;
   /** Settles when the worker process has exited (grading waits for it: no process is left). */
   readonly exited: Promise<void>;
 
@@ -177,6 +205,7 @@ class Worker {
       detached: true,
     });
     this.exited = trackWorker(this.process);
+    this.cpu = new WorkerCpu(this.process.pid ?? -1, setup.containment.prefix.length > 0);
     const keep = (chunk: Buffer) => {
       if (process.env.DISTLAB_GRADE_DEBUG !== undefined) process.stderr.write(chunk);
       this.output = (this.output + chunk.toString('utf8')).slice(-outputCharsMax);
@@ -188,8 +217,8 @@ class Worker {
     // A worker that closes or breaks its end of a pipe fails its run; it never throws here.
     const streams: ReadonlyArray<NodeJS.EventEmitter | null> = [this.process.stdin, this.process.stdout, this.process.stderr, channel];
     for (const stream of streams) stream?.on('error', () => this.kill('the grading worker broke its channel to the grader; the run gets no credit'));
-    this.process.on('exit', (code, signal) => this.die(exitReason(code, signal, this.output, setup.limits.memoryMb)));
-    this.process.on('error', (error) => this.die(`the grading worker could not start: ${error.message}`));
+    this.process.on('exit', (code, signal) => this.die(exitReason(code, signal, this.output, setup.limits.memoryMb), false));
+    this.process.on('error', (error) => this.die(`the grading worker could not start: ${error.message}`, true));
     const init: InitMessage = {
       type: 'init',
       key: this.key.toString('hex'),
@@ -198,8 +227,16 @@ class Worker {
       hidden: setup.hidden,
       submission: setup.submission,
       eventsMax: setup.limits.eventsMax,
+      cpuMsPerRun: setup.limits.cpuMsPerRun,
       wallMsPerRun: setup.limits.wallMsPerRun,
+      startupCpuMs: setup.limits.startupCpuMs,
       startupWallMs: setup.limits.startupWallMs,
+      sentences: {
+        runCpu: runCpuSentence(setup.limits.cpuMsPerRun),
+        startupCpu: startupCpuSentence(setup.limits.startupCpuMs),
+        runWall: wallLimitSentence('this run', setup.limits.wallMsPerRun, null),
+        startupWall: wallLimitSentence('loading your code', setup.limits.startupWallMs, null),
+      },
       isolation: setup.isolation,
       memoryMb: setup.limits.memoryMb,
     };
@@ -236,8 +273,8 @@ class Worker {
       message.type === 'ready'
         ? { kind: 'ready' }
         : message.type === 'load-error'
-          ? { kind: 'load-error', message: message.message }
-          : { kind: 'outcome', id: message.id, outcome: message.outcome, plots: message.plots };
+          ? { kind: 'load-error', message: message.message, infrastructure: message.problem === 'infrastructure' }
+          : { kind: 'outcome', id: message.id, outcome: message.outcome, plots: message.plots, infrastructure: message.infrastructure === true };
     const waiting = this.waiting;
     if (waiting === null) {
       this.kill('the grading worker sent a message nobody asked for; the run gets no credit');
@@ -247,27 +284,39 @@ class Worker {
     waiting.resolve(event);
   }
 
-  private die(reason: string): void {
+  private die(reason: string, infrastructure: boolean): void {
     if (this.dead !== null) return;
     this.dead = reason;
+    this.deadInfrastructure = infrastructure;
     const waiting = this.waiting;
     this.waiting = null;
-    waiting?.resolve({ kind: 'dead', reason });
+    waiting?.resolve({ kind: 'dead', reason, infrastructure });
   }
 
-  kill(reason: string): void {
-    this.die(reason);
+  /** Kills the worker; `infrastructure`: the grader gave up on it, the submission is not to blame. */
+  kill(reason: string, infrastructure = false): void {
+    this.die(reason, infrastructure);
     killGroup(this.process);
   }
 
-  /** Waits for the next message, or for `timeoutMs` to pass (then kills the worker). */
-  next(timeoutMs: number, timeoutReason: string): Promise<WorkerEvent> {
-    if (this.dead !== null) return Promise.resolve({ kind: 'dead', reason: this.dead });
+  /**
+   * Waits for the next message. The worker is killed when it has used `budget.cpuMs` of CPU
+   * since this call (the submission's failure), or when `budget.wallMs` of wall-clock time have
+   * passed (the grader's safety net: not graded).
+   */
+  next(budget: WorkerBudget): Promise<WorkerEvent> {
+    if (this.dead !== null) return Promise.resolve({ kind: 'dead', reason: this.dead, infrastructure: this.deadInfrastructure });
+    const cpuStart = this.cpu.cpuMs();
+    const wallStart = performance.now(); // wall-clock-ok (the grader's safety net, outside any world)
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.kill(timeoutReason), timeoutMs);
+      const poll = setInterval(() => {
+        const cpuUsed = this.cpu.cpuMs() - cpuStart;
+        if (cpuUsed > budget.cpuMs) this.kill(budget.cpuReason);
+        else if (performance.now() - wallStart > budget.wallMs) this.kill(budget.wallReason(cpuUsed), true); // wall-clock-ok (same)
+      }, pollMs);
       this.waiting = {
         resolve: (event) => {
-          clearTimeout(timer);
+          clearInterval(poll);
           resolve(event);
         },
       };
@@ -316,7 +365,8 @@ export interface PoolResult {
 
 /**
  * Runs `assignments` on `jobs` workers. `skip(assignment)` is asked before each run (a test
- * whose earlier seed failed need not run again); skipped runs produce no record.
+ * whose earlier seed failed need not run again); skipped runs produce no record. A run the
+ * grader could not grade (wall-clock safety net) is tried once more on a fresh worker.
  */
 export async function runPool(
   setup: SandboxSetup,
@@ -325,8 +375,19 @@ export async function runPool(
 ): Promise<PoolResult> {
   const queue = [...assignments];
   const records: RunRecord[] = [];
+  const retried = new Set<number>();
   let loadError: string | null = null;
   const started: Array<Promise<void>> = [];
+  const record = (entry: RunRecord) => {
+    // Not graded (the wall-clock safety net): once more, on a fresh worker, before saying so.
+    if (entry.infrastructure === true && !retried.has(entry.assignment.id) && !entry.enforced?.includes('grading time budget')) {
+      retried.add(entry.assignment.id);
+      queue.unshift(entry.assignment);
+      return;
+    }
+    records.push(entry);
+    options.onRecord(entry);
+  };
   const lane = async (): Promise<void> => {
     let worker: Worker | null = null;
     for (;;) {
@@ -334,39 +395,29 @@ export async function runPool(
       if (assignment === undefined || loadError !== null) break;
       if (options.skip(assignment)) continue;
       if (Date.now() > options.deadline) { // wall-clock-ok (outside any world: a budget or a report of grading time)
-        const record = enforcedFailure(assignment, setup, `not run: the grading time budget of ${setup.limits.totalWallMs / 1000} s ran out (earlier runs used it up; look for runs stopped at the wall-clock limit)`, '');
-        records.push(record);
-        options.onRecord(record);
+        record(enforcedFailure(assignment, `not graded: the grading time budget of ${setup.limits.totalWallMs / 1000} s ran out before this run started (slow runs before it, or a busy grading machine)`, '', true));
         continue;
       }
       if (worker === null) {
-        const fresh: Worker = new Worker(setup);
-        started.push(fresh.exited);
-        const event = await fresh.next(setup.limits.startupWallMs, `loading your code took longer than ${setup.limits.startupWallMs / 1000} s of wall-clock time (an infinite loop at the top level?)`);
-        if (event.kind === 'load-error') {
-          loadError = event.message;
-          fresh.kill('done');
+        const fresh = await startWorker(setup, started);
+        if ('loadError' in fresh) {
+          loadError = fresh.loadError;
           break;
         }
-        if (event.kind !== 'ready') {
-          const record = enforcedFailure(assignment, setup, event.kind === 'dead' ? event.reason : 'unexpected message', fresh.tail);
-          records.push(record);
-          options.onRecord(record);
-          fresh.kill('done');
+        if ('failed' in fresh) {
+          record(enforcedFailure(assignment, fresh.failed.reason, fresh.failed.tail, fresh.failed.infrastructure));
           continue;
         }
-        worker = fresh;
+        worker = fresh.worker;
       }
       worker.clearOutput();
       worker.send({ type: 'run', id: assignment.id, test: assignment.test, hidden: assignment.hidden, seed: assignment.seed, plots: assignment.plots });
-      const event = await worker.next(setup.limits.wallMsPerRun, `the run took longer than ${setup.limits.wallMsPerRun / 1000} s of wall-clock time and was stopped (an infinite loop, or far too much work per event?)`);
-      const record = recordOf(assignment, setup, event, worker.tail);
-      records.push(record);
-      options.onRecord(record);
-      if (record.enforced !== undefined) {
+      const entry = recordOf(assignment, await worker.next(runBudget(setup)), worker.tail);
+      if (entry.enforced !== undefined) {
         worker.kill('done');
         worker = null;
       }
+      record(entry);
     }
     worker?.kill('done');
   };
@@ -376,9 +427,48 @@ export async function runPool(
   return { records, loadError };
 }
 
-function recordOf(assignment: Assignment, setup: SandboxSetup, event: WorkerEvent, tail: string): RunRecord {
-  if (event.kind === 'dead') return enforcedFailure(assignment, setup, event.reason, tail);
-  if (event.kind !== 'outcome') return enforcedFailure(assignment, setup, 'the grading worker sent a message out of order', tail);
+/** A worker that loaded the submission, or why it did not (a load error ends the grading; a failure fails one run). */
+async function startWorker(setup: SandboxSetup, started: Array<Promise<void>>): Promise<{ worker: Worker } | { loadError: string } | { failed: { reason: string; tail: string; infrastructure: boolean } }> {
+  const fresh = new Worker(setup);
+  started.push(fresh.exited);
+  const limits = setup.limits;
+  const event = await fresh.next({
+    cpuMs: limits.startupCpuMs + safetyMarginMs(setup, limits.startupCpuMs),
+    wallMs: limits.startupWallMs + safetyMarginMs(setup, limits.startupWallMs),
+    cpuReason: startupCpuSentence(limits.startupCpuMs),
+    wallReason: (cpuMs) => wallLimitSentence('starting the grading worker', limits.startupWallMs, cpuMs),
+  });
+  if (event.kind === 'ready') return { worker: fresh };
+  fresh.kill('done');
+  if (event.kind === 'load-error' && !event.infrastructure) return { loadError: event.message };
+  // Loading the same code uses the same CPU every time: a worker stopped at the CPU limit means the submission does not load.
+  if (event.kind === 'dead' && !event.infrastructure && event.reason === startupCpuSentence(limits.startupCpuMs)) return { loadError: event.reason };
+  const reason = event.kind === 'dead' || event.kind === 'load-error' ? (event.kind === 'dead' ? event.reason : event.message) : 'unexpected message';
+  return { failed: { reason, tail: fresh.tail, infrastructure: event.kind !== 'outcome' && event.infrastructure } };
+}
+
+/**
+ * Behind the bridge the worker stops a run itself (its guest thread) and says why; the parent's
+ * limits sit a little above, for a worker that cannot. In the worker's own isolate only the
+ * parent can stop a loop, at the limit itself.
+ */
+function safetyMarginMs(setup: SandboxSetup, limitMs: number): number {
+  return setup.isolation === 'bridge' ? Math.max(2000, Math.round(limitMs / 10)) : 0;
+}
+
+function runBudget(setup: SandboxSetup): WorkerBudget {
+  const limits = setup.limits;
+  return {
+    cpuMs: limits.cpuMsPerRun + safetyMarginMs(setup, limits.cpuMsPerRun),
+    wallMs: limits.wallMsPerRun + safetyMarginMs(setup, limits.wallMsPerRun),
+    cpuReason: runCpuSentence(limits.cpuMsPerRun),
+    wallReason: (cpuMs) => wallLimitSentence('this run', limits.wallMsPerRun, cpuMs),
+  };
+}
+
+function recordOf(assignment: Assignment, event: WorkerEvent, tail: string): RunRecord {
+  if (event.kind === 'dead') return enforcedFailure(assignment, event.reason, tail, event.infrastructure);
+  if (event.kind !== 'outcome') return enforcedFailure(assignment, 'the grading worker sent a message out of order', tail, false);
   const outcome = event.outcome;
   const mismatch =
     event.id !== assignment.id || outcome.name !== assignment.test || outcome.seed !== assignment.seed
@@ -388,17 +478,19 @@ function recordOf(assignment: Assignment, setup: SandboxSetup, event: WorkerEven
         : outcome.passed && outcome.events === 0
           ? 'a passing outcome for a run in which nothing happened'
           : null;
-  if (mismatch !== null) return enforcedFailure(assignment, setup, `your code interfered with the grader (${mismatch}); the run gets no credit`, tail);
+  if (mismatch !== null) return enforcedFailure(assignment, `your code interfered with the grader (${mismatch}); the run gets no credit`, tail, false);
+  // The worker gave up on the run at the wall-clock safety net itself (its guest thread): not graded.
+  if (event.infrastructure && !outcome.passed) return enforcedFailure(assignment, outcome.failure ?? 'not graded', tail, true);
   return { assignment, outcome, plots: event.plots, output: tail };
 }
 
-function enforcedFailure(assignment: Assignment, setup: SandboxSetup, reason: string, tail: string): RunRecord {
-  void setup;
+function enforcedFailure(assignment: Assignment, reason: string, tail: string, infrastructure: boolean): RunRecord {
   return {
     assignment,
     outcome: { ...crashOutcome({ lab: '', name: assignment.test, part: assignment.part, seed: assignment.seed, failure: reason, traceHash: '00000000' }), log: [] },
     plots: [],
     enforced: reason,
+    ...(infrastructure ? { infrastructure: true } : {}),
     output: tail,
   };
 }

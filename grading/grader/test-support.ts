@@ -18,14 +18,28 @@ export function ensureBuilt(): void {
   }
 }
 
+/** Folders the grader's tests made under TMPDIR; `removeTestFolders()` (in afterAll) deletes them. */
+const testFolders: string[] = [];
+
+export function testFolder(prefix: string): string {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  testFolders.push(folder);
+  return folder;
+}
+
+export function removeTestFolders(): void {
+  for (const folder of testFolders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
+}
+
 export function gradeFixture(submission: string, extra: Partial<GradeOptions> = {}) {
   return grade({
     submission,
     lab: 'counter',
     labDir: fixture,
     configFile: path.join(fixture, 'config.json'),
-    outDir: fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-grade-test-')),
-    jobs: 2,
+    outDir: testFolder('distlab-grade-test-'),
+    // One worker: the fixture's runs take milliseconds, a second worker's start costs more than it saves.
+    jobs: 1,
     ...extra,
   });
 }

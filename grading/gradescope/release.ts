@@ -22,6 +22,12 @@ export interface ReleaseOptions {
   readonly lab?: string;
   /** The checkout (default: found from this file). */
   readonly root?: string;
+  /**
+   * Let run_autograder grade where the OS cannot contain the workers (a Gradescope image that
+   * forbids `unshare --net`), with a WARNING at the top of every results.json. Default false:
+   * such a machine refuses to grade and every results.json says why and how to opt in.
+   */
+  readonly allowInsecure?: boolean;
 }
 
 export interface ReleaseReport {
@@ -185,7 +191,7 @@ export function release(options: ReleaseOptions): ReleaseReport {
   if (problems.length > 0) throw new ReleaseError(`the handout is not clean:\n  ${problems.join('\n  ')}`);
   const entries: ZipEntry[] = [
     { name: 'setup.sh', data: fs.readFileSync(path.join(root, 'grading', 'gradescope', 'setup.sh')), mode: 0o755 },
-    { name: 'run_autograder', data: Buffer.from(fs.readFileSync(path.join(root, 'grading', 'gradescope', 'run_autograder'), 'utf8').replaceAll('__DISTLAB_LAB__', lab)), mode: 0o755 },
+    { name: 'run_autograder', data: Buffer.from(fs.readFileSync(path.join(root, 'grading', 'gradescope', 'run_autograder'), 'utf8').replaceAll('__DISTLAB_LAB__', lab).replaceAll('__DISTLAB_ALLOW_INSECURE__', options.allowInsecure === true ? '1' : '0')), mode: 0o755 },
     ...autograderFiles(root).map((file) => ({ name: `distlab/${file}`, data: fs.readFileSync(path.join(root, file)), mode: fs.statSync(path.join(root, file)).mode & 0o777 })),
   ];
   const leaks = auditAutograder(entries, answerLines(root));
@@ -197,7 +203,7 @@ export function release(options: ReleaseOptions): ReleaseReport {
 
 export async function runReleaseCli(options: Record<string, unknown>, output: { stdout(text: string): void; stderr(text: string): void }): Promise<number> {
   try {
-    const report = release({ out: typeof options.out === 'string' ? options.out : 'release', ...(typeof options.lab === 'string' ? { lab: options.lab } : {}) });
+    const report = release({ out: typeof options.out === 'string' ? options.out : 'release', ...(typeof options.lab === 'string' ? { lab: options.lab } : {}), ...(options.allowInsecure === true ? { allowInsecure: true } : {}) });
     output.stdout(
       `handout: ${report.handout} (${report.handoutFiles} files, ${report.strippedRegions} solution regions stripped, ${report.droppedFiles.length} instructor files left out)\n` +
         `autograder: ${report.zip} (${report.zipFiles} files; upload it to Gradescope as the autograder)\n`,

@@ -40,7 +40,8 @@ export interface MutantRunOptions {
   readonly publicSeeds?: number;
   readonly jobs?: number;
   readonly only?: readonly string[];
-  readonly wallMsPerRun?: number;
+  /** CPU ms per run (the config's by default). */
+  readonly cpuMsPerRun?: number;
   /** The mutants (default: `mutantsOf(lab)`). */
   readonly mutants?: readonly Mutant[];
   readonly onRow?: (row: MutantRow) => void;
@@ -72,7 +73,7 @@ export async function runMutants(options: MutantRunOptions): Promise<MutantRow[]
         // Mutants are the instructor's own code: no need for the bridge's separate isolate.
         isolation: 'in-process' as const,
         ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
-        ...(options.wallMsPerRun === undefined ? {} : { limits: { wallMsPerRun: options.wallMsPerRun } }),
+        ...(options.cpuMsPerRun === undefined ? {} : { limits: { cpuMsPerRun: options.cpuMsPerRun } }),
       };
       const publicRun = await grade({ ...common, outDir: path.join(work, 'out', variant.name, 'public'), seeds: options.publicSeeds ?? 3, seedBase: 0, suites: { public: true, hidden: false } });
       const report = await grade({ ...common, outDir: path.join(work, 'out', variant.name, 'hidden'), ...(options.seeds === undefined ? {} : { seeds: options.seeds }) });
@@ -120,7 +121,7 @@ export async function runMutantsCli(options: Record<string, unknown>, output: { 
     ...(typeof options.seeds === 'number' ? { seeds: options.seeds } : {}),
     ...(typeof options.jobs === 'number' ? { jobs: options.jobs } : {}),
     ...(typeof options.publicSeeds === 'number' ? { publicSeeds: options.publicSeeds } : {}),
-    ...(typeof options.timeout === 'number' ? { wallMsPerRun: Math.round(options.timeout * 1000) } : {}),
+    ...(typeof options.timeout === 'number' ? { cpuMsPerRun: Math.round(options.timeout * 1000) } : {}),
     ...(typeof options.only === 'string' ? { only: options.only.split(',') } : {}),
     onRow: (row) =>
       output.stderr(

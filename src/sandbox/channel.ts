@@ -44,8 +44,18 @@ export function markGone(buffer: SharedArrayBuffer, reason: GoneReason): void {
   Atomics.notify(control, 0);
 }
 
-/** The guest did not answer in time. */
-export class ChannelTimeoutError extends ChannelError {}
+/** Which limit a run went over while the host waited: CPU time (the submission's) or wall-clock time (the grader's safety net). */
+export type Overrun = 'cpu' | 'wall';
+
+/** The guest did not answer within the run's limits. */
+export class ChannelTimeoutError extends ChannelError {
+  constructor(readonly overrun: Overrun) {
+    super(`no answer within the run's ${overrun === 'cpu' ? 'CPU time' : 'wall-clock time'}`);
+  }
+}
+
+/** How often a waiting host asks whether the run is over its limits (a reply wakes it at once). */
+const limitCheckMs = 50;
 
 export function channelBuffer(bytes = channelBytesDefault): SharedArrayBuffer {
   return new SharedArrayBuffer(headerBytes + bytes);
@@ -64,8 +74,11 @@ export class HostChannel {
     ({ control: this.control, data: this.data } = views(buffer));
   }
 
-  /** Posts `message` and waits up to `timeoutMs` for the reply (decoded, not yet checked). */
-  request(message: unknown, timeoutMs: number): unknown {
+  /**
+   * Posts `message` and waits for the reply (decoded, not yet checked). While it waits, it asks
+   * `overrun()` every 50 ms whether the run went over a limit, and if so gives up.
+   */
+  request(message: unknown, overrun: () => Overrun | null): unknown {
     const bytes = serialize(message);
     if (bytes.length > this.data.length) throw new ChannelError(`a message of ${bytes.length} bytes does not fit the bridge (${this.data.length} bytes)`);
     if (Atomics.load(this.control, 0) === stateGone) throw this.gone();
@@ -73,13 +86,11 @@ export class HostChannel {
     Atomics.store(this.control, 1, bytes.length);
     if (Atomics.compareExchange(this.control, 0, stateIdle, stateRequest) === stateGone) throw this.gone();
     Atomics.notify(this.control, 0);
-    const deadline = performance.now() + timeoutMs; // wall-clock-ok (a budget on the guest's thread, outside any world)
-    while (Atomics.load(this.control, 0) !== stateReply) {
-      if (Atomics.load(this.control, 0) === stateGone) throw this.gone();
-      const left = deadline - performance.now(); // wall-clock-ok (same budget)
-      if (left <= 0 || Atomics.wait(this.control, 0, stateRequest, left) === 'timed-out') {
-        if (Atomics.load(this.control, 0) === stateReply) break;
-        throw new ChannelTimeoutError(`no answer within ${Math.round(timeoutMs)} ms`);
+    for (let state = Atomics.load(this.control, 0); state !== stateReply; state = Atomics.load(this.control, 0)) {
+      if (state === stateGone) throw this.gone();
+      if (Atomics.wait(this.control, 0, stateRequest, limitCheckMs) === 'timed-out') {
+        const over = overrun();
+        if (over !== null && Atomics.load(this.control, 0) !== stateReply) throw new ChannelTimeoutError(over);
       }
     }
     const length = Atomics.load(this.control, 1);

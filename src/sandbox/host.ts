@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { NodeContext } from '../runtime/node';
 import type { CompiledGraph } from '../testing/module-graph';
-import { channelBuffer, ChannelTimeoutError, GuestGoneError, HostChannel } from './channel';
+import { channelBuffer, ChannelTimeoutError, GuestGoneError, HostChannel, type Overrun } from './channel';
 import type { GuestData } from './guest-worker';
 import type { SupervisorData } from './supervisor';
 import { HostNode, HostStream, rebuildError, type PendingReply } from './host-node';
@@ -38,6 +38,30 @@ export class BridgeError extends Error {
   override readonly name = 'BridgeError';
 }
 
+/**
+ * How long one run may go on. CPU time is this process's (every thread: the guest's work and the
+ * host's simulation), so the same run is stopped after the same work on a busy machine as on an
+ * idle one; wall-clock time is only a safety net far above it (a run stopped there was not
+ * graded: `Bridge.stoppedBy` says 'wall').
+ */
+export interface GuestBudget {
+  readonly cpuMs: number;
+  readonly wallMs: number;
+  /** The sentence a run stopped at `cpuMs` fails with. */
+  readonly cpuReason?: string;
+  /** The sentence a run stopped at `wallMs` fails with, given the CPU ms it had used. */
+  readonly wallReason?: (cpuMs: number) => string;
+}
+
+/** CPU ms used by this process so far (user + system, every thread). */
+function processCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+/** Steps between two checks of the run's limits when no step waits long (an event storm of short steps). */
+const stepsPerLimitCheck = 64;
+
 /** The submission could not be evaluated in the guest (threw while loading). */
 export class GuestLoadError extends Error {
   override readonly name = 'GuestLoadError';
@@ -54,8 +78,11 @@ export class Bridge {
   private channel: HostChannel | null = null;
   private worker: Worker | null = null;
   private broken: string | null = null;
-  private deadline = Infinity;
-  private overBudget = '';
+  private budget: Required<GuestBudget> = { cpuMs: Infinity, wallMs: Infinity, cpuReason: '', wallReason: () => '' };
+  private cpuStartMs = 0;
+  private wallStartMs = 0;
+  private stepsUnchecked = 0;
+  private overran: Overrun | null = null;
   private seed = 0;
   private nextHandle = 1;
   private readonly nodes = new Map<number, HostNode>();
@@ -68,14 +95,22 @@ export class Bridge {
   /**
    * Starts a run: the submission is evaluated afresh in the guest. Returns an exports record
    * for the lab's `implementationFrom`: stand-ins for the surface's classes, shapes for the rest.
-   * `budgetMs` bounds the wall-clock time of the whole run; past it a step fails, saying
-   * `overBudget` (default: how long the budget was).
+   * `budget` bounds the whole run (a number: that many ms of CPU time, and five times as many of
+   * wall-clock time); past it a step fails with the budget's sentence.
    */
-  fresh(seed: number, budgetMs: number, overBudget?: string): Namespace {
+  fresh(seed: number, budget: number | GuestBudget): Namespace {
     if (this.broken !== null || this.worker === null) this.restart();
     this.seed = seed;
-    this.overBudget = overBudget ?? `your code took longer than ${(budgetMs / 1000).toFixed(1)} s of wall-clock time and was stopped (an infinite loop, or far too much work per event?)`;
-    this.deadline = performance.now() + budgetMs; // wall-clock-ok (a budget on the guest, outside any world)
+    const limits: GuestBudget = typeof budget === 'number' ? { cpuMs: budget, wallMs: budget * 5 } : budget;
+    this.budget = {
+      cpuMs: limits.cpuMs,
+      wallMs: limits.wallMs,
+      cpuReason: limits.cpuReason ?? `your code used more than ${(limits.cpuMs / 1000).toFixed(1)} s of CPU time and was stopped (an infinite loop, or far too much work per event?)`,
+      wallReason: limits.wallReason ?? ((cpuMs) => `the run took more than ${(limits.wallMs / 1000).toFixed(1)} s of wall-clock time (${(cpuMs / 1000).toFixed(1)} s of CPU) and was not finished`),
+    };
+    this.cpuStartMs = processCpuMs();
+    this.wallStartMs = performance.now(); // wall-clock-ok (the grader's safety net on the guest, outside any world)
+    this.overran = null;
     for (const node of this.nodes.values()) node.alive = false;
     this.nodes.clear();
     const reply = this.step(null, { k: 'fresh' });
@@ -86,6 +121,18 @@ export class Bridge {
       exports[name] = declared !== undefined && shape.type === 'function' ? this.standIn(name, declared, shape) : placeholder(shape);
     }
     return exports;
+  }
+
+  /** Which limit stopped the last run ('wall': it was not graded), or null. */
+  get stoppedBy(): Overrun | null {
+    return this.overran;
+  }
+
+  /** Whether the run went over its CPU time or its wall-clock time. */
+  private overrun(): Overrun | null {
+    if (processCpuMs() - this.cpuStartMs > this.budget.cpuMs) return 'cpu';
+    if (performance.now() - this.wallStartMs > this.budget.wallMs) return 'wall'; // wall-clock-ok (same safety net)
+    return null;
   }
 
   /** After a broken run: starts the next guest now, so its start-up is not charged to the next run. */
@@ -212,9 +259,14 @@ export class Bridge {
   private step(node: HostNode | null, step: Step): StepReply {
     if (this.broken !== null || this.channel === null) throw new BridgeError(this.broken ?? 'the bridge is closed');
     const now = node === null ? 0 : node.ctx.now();
+    if (++this.stepsUnchecked >= stepsPerLimitCheck) {
+      this.stepsUnchecked = 0;
+      const over = this.overrun();
+      if (over !== null) return this.breakDown(this.whyBroken(new ChannelTimeoutError(over)));
+    }
     let raw: unknown;
     try {
-      raw = this.channel.request({ now, step }, Math.max(1, this.deadline - performance.now())); // wall-clock-ok (the run's budget)
+      raw = this.channel.request({ now, step }, () => this.overrun());
     } catch (error) {
       return this.breakDown(this.whyBroken(error));
     }
@@ -229,7 +281,10 @@ export class Bridge {
   }
 
   private whyBroken(error: unknown): string {
-    if (error instanceof ChannelTimeoutError) return this.overBudget;
+    if (error instanceof ChannelTimeoutError) {
+      this.overran = error.overrun;
+      return error.overrun === 'cpu' ? this.budget.cpuReason : this.budget.wallReason(processCpuMs() - this.cpuStartMs);
+    }
     if (error instanceof GuestGoneError && error.reason === 'memory') {
       return `your code ran out of memory (the limit is ${this.options.heapMb ?? 'the default'} MB): look for a collection that grows without bound`;
     }

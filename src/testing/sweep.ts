@@ -43,7 +43,7 @@ export class SelectionError extends Error {
  * @example
  *   selectTests(raftLab, { part: '3A', names: 'Election' });
  */
-export function selectTests<I>(lab: Lab<I>, selection: TestSelection): Array<LabTest<I>> {
+export function selectTests<T extends { readonly name: string; readonly part: string }>(lab: { readonly name: string; readonly parts: readonly string[]; readonly tests: readonly T[] }, selection: TestSelection): T[] {
   if (selection.part !== undefined && !lab.parts.includes(selection.part)) {
     throw new SelectionError(`the ${lab.name} lab has no part "${selection.part}"; its parts are ${lab.parts.join(', ')}.`);
   }
