@@ -19,6 +19,7 @@ import { runTest } from '../src/testing/run-test';
 import { grade } from '../grading/grader/grade';
 import { hiddenModule, readGradingConfig, referenceModule } from '../grading/grader/config';
 import { writeSubmission } from '../grading/mutants/mutant';
+import { Bridge } from '../src/sandbox';
 import { result, type Benchmark } from './harness';
 
 const root = path.resolve(__dirname, '..');
@@ -76,6 +77,39 @@ export const gradingBenchmarks: Benchmark[] = [
         cores: os.availableParallelism(),
         score: `${report.results.score}/100`,
         targetUnder120s: wallMs < 120_000,
+      });
+    },
+  },
+  {
+    name: 'grading: the bridge, Raft reference on six public tests (CPU seconds, guest thread included)',
+    baseline: 'the same tests in process, same seed, after one warm-up round of each',
+    async run() {
+      const file = path.join(root, 'grading', 'solutions', 'raft', 'raft.ts');
+      const { lab } = await loadLab({ name: 'raft' });
+      const names = ['TestInitialElection3A', 'TestBasicAgree3B', 'TestFailAgree3B', 'TestPersist13C', 'TestFigure83C', 'TestSnapshotInstall3D'];
+      const tests = lab.tests.filter((test) => names.includes(test.name));
+      const bridge = new Bridge({ surface: lab.surface ?? { classes: {} }, graph: compileImplementation(file).graph });
+      const local = lab.implementationFrom((await import(file)) as Record<string, unknown>);
+      const cpuSeconds = async (bridged: boolean): Promise<{ seconds: number; hashes: string }> => {
+        const before = process.cpuUsage();
+        let hashes = '';
+        for (const test of tests) {
+          const impl = bridged ? lab.implementationFrom(bridge.fresh(5841, 120_000)) : local;
+          hashes += (await runTest(lab, test, impl, 5841, { reporter: null })).outcome.traceHash.slice(0, 8);
+        }
+        const used = process.cpuUsage(before);
+        return { seconds: (used.user + used.system) / 1e6, hashes };
+      };
+      await cpuSeconds(false);
+      await cpuSeconds(true);
+      const inProcess = await cpuSeconds(false);
+      const bridged = await cpuSeconds(true);
+      await bridge.close();
+      // "Operations" are runs of the six tests: per CPU second here, not per wall second.
+      return result(this.name, 1 / bridged.seconds, 1 / inProcess.seconds, {
+        bridgedCpuSeconds: Math.round(bridged.seconds * 100) / 100,
+        inProcessCpuSeconds: Math.round(inProcess.seconds * 100) / 100,
+        sameTraces: bridged.hashes === inProcess.hashes,
       });
     },
   },
