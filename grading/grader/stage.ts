@@ -95,7 +95,7 @@ function labFileIn(root: string, lab: string, extension: '.ipynb' | '.ts' | null
   const extensions = extension === '.ts' ? ['.ts', '.ipynb'] : ['.ipynb', '.ts'];
   for (const folder of searchedFolders(root, lab)) {
     for (const candidate of extensions.map((ending) => path.join(folder, `${lab}${ending}`))) {
-      if (fs.existsSync(candidate) || isLink(candidate)) return candidate;
+      if (isLink(candidate) || (fs.existsSync(candidate) && fs.statSync(candidate).isFile())) return candidate;
     }
   }
   return null;
