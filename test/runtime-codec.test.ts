@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CodecError, PreEncoded, decode, encode, preEncode, preEncodeItems, roundTrip } from 'distlab';
+import { CodecError, PreEncoded, decode, encode, plainData, preEncode, preEncodeItems, roundTrip } from 'distlab';
 
 describe('Codec', () => {
   it.each([
@@ -103,6 +103,14 @@ describe('Codec: pre-encoded pieces', () => {
 
   it('Codec: a piece validates its value when it is made, naming the path', () => {
     expect(() => preEncodeItems([1, { f: () => 1 }], 'state.commands')).toThrow(/state\.commands\[1\]\.f: a function cannot cross/);
+  });
+
+  it('Codec: plainData expands pieces for channels that copy objects, and leaves plain values alone', () => {
+    const plain = { term: 2, log: [1, 2] };
+    expect(plainData(plain, 'state')).toBe(plain);
+    const pieced = { term: 2, log: [preEncodeItems([1], 'log'), 2] };
+    expect(plainData(pieced, 'state')).toEqual(plain);
+    expect(structuredClone(pieced)).not.toEqual(plain); // what the sandbox bridge would have sent
   });
 
   it('Codec: a PreEncoded not made by preEncode carries nothing and is refused like any class instance', () => {

@@ -241,6 +241,15 @@ function isPlainJson(value: unknown, depth: number): boolean {
   return Object.getOwnPropertySymbols(value).length === 0;
 }
 
+/**
+ * `value` as plain data, for channels that copy objects instead of encoding them (the sandbox
+ * bridge's structured clone would turn a `PreEncoded` piece into `{}`): the value itself when it
+ * is plain JSON, else its decoded copy (pieces expanded, byte arrays fresh).
+ */
+export function plainData(value: unknown, root: string): unknown {
+  return isPlainJson(value, 0) ? value : decode(encode(value, root));
+}
+
 export function decode<T = unknown>(encoded: Encoded): T {
   return (encoded.hasBytes ? JSON.parse(encoded.text, reviver) : JSON.parse(encoded.text)) as T;
 }

@@ -22,7 +22,7 @@ export type {
 export { Random } from './random';
 export { Trace } from './trace';
 export { describeEvent, formatMs } from './describe';
-export { encode, decode, roundTrip, preEncode, preEncodeItems, PreEncoded } from './codec';
+export { encode, decode, roundTrip, plainData, preEncode, preEncodeItems, PreEncoded } from './codec';
 export type { Encoded } from './codec';
 export { AssertionError, ContextRevokedError, CodecError, UsageError, assert } from './errors';
 export { limits } from './limits';

@@ -7,7 +7,7 @@
  * exactly as the world would draw it; the persister is a mirror of the node's stable storage.
  */
 import { Observable, Subject } from 'rxjs';
-import { encode, decode, type Encoded } from '../runtime/codec';
+import { encode, decode, plainData, type Encoded } from '../runtime/codec';
 import { ContextRevokedError, UsageError } from '../runtime/errors';
 import type { CallOptions, IncomingMessage, IncomingRequest, NodeContext, Persister, RpcHandler, RpcResult } from '../runtime/node';
 import { Random } from '../runtime/random';
@@ -117,8 +117,7 @@ export class GuestNode {
         }),
       send: (peer, type, payload) => {
         self.check(`send('${peer}', '${type}')`);
-        encode(payload, 'payload');
-        self.effect({ k: 'send', peer: String(peer), type: String(type), payload });
+        self.effect({ k: 'send', peer: String(peer), type: String(type), payload: plainData(payload, 'payload') });
       },
       sleep: (ms) => {
         self.check(`sleep(${ms})`);
@@ -133,14 +132,14 @@ export class GuestNode {
 
   /** Records the call and returns its cancel function (for call$ unsubscription). */
   private startCall(peer: string, method: string, args: unknown, options: CallOptions | undefined, settle: (result: RpcResult<unknown>) => void): () => void {
-    encode(args, 'args');
+    const plainArgs = plainData(args, 'args'); // validates too
     const timeoutMs = options?.timeoutMs;
     if (timeoutMs !== undefined && (!(timeoutMs >= 0) || !Number.isFinite(timeoutMs))) {
       throw new UsageError(`node ${this.nodeId}: call('${peer}', '${method}') timeoutMs must be finite and non-negative`);
     }
     const id = this.nextId++;
     this.calls.set(id, settle);
-    this.effect({ k: 'call', id, peer: String(peer), method: String(method), args, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+    this.effect({ k: 'call', id, peer: String(peer), method: String(method), args: plainArgs, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
     return () => {
       if (this.calls.delete(id) && this.alive) this.effect({ k: 'cancelCall', id });
     };
@@ -154,7 +153,7 @@ export class GuestNode {
         const nextSnapshot = snapshot === null || snapshot === undefined ? null : encode(snapshot, 'snapshot');
         this.state = nextState;
         this.snapshot = nextSnapshot;
-        this.effect({ k: 'persist', state: nextState === null ? null : state, snapshot: nextSnapshot === null ? null : snapshot });
+        this.effect({ k: 'persist', state: nextState === null ? null : plainData(state, 'state'), snapshot: nextSnapshot === null ? null : plainData(snapshot, 'snapshot') });
       },
       readState: <T>() => (this.state === null ? null : decode<T>(this.state)),
       readSnapshot: <T>() => (this.snapshot === null ? null : decode<T>(this.snapshot)),

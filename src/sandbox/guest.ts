@@ -4,6 +4,7 @@
  * key: whatever it does, the host only ever sees its effects, checked on arrival.
  */
 import { isObservable, take } from 'rxjs';
+import { plainData } from '../runtime/codec';
 import { UsageError } from '../runtime/errors';
 import type { IncomingRequest, RpcResult } from '../runtime/node';
 import { withRxjsRedirect } from '../runtime/rxjs-hooks';
@@ -173,15 +174,15 @@ export class Guest implements GuestHost {
       let replied = false;
       let returned = false;
       this.runNode(node, () => result.pipe(take(1)).subscribe({
-        next: (value) => { replied = true; node.effect({ k: 'reply', id: step.id, value, sync: !returned }); },
+        next: (value) => { replied = true; node.effect({ k: 'reply', id: step.id, value: replyValue(value), sync: !returned }); },
         error: fail,
         complete: () => { if (!replied) fail(new UsageError(`the observable returned by handle ${step.method} completed without a reply`)); },
       }), false);
       returned = true;
     } else if (isThenable(result)) {
-      result.then((value) => node.effect({ k: 'reply', id: step.id, value, sync: false }), fail);
+      result.then((value) => node.effect({ k: 'reply', id: step.id, value: replyValue(value), sync: false }), fail);
     } else {
-      node.effect({ k: 'reply', id: step.id, value: result, sync: true });
+      node.effect({ k: 'reply', id: step.id, value: replyValue(result), sync: true });
     }
   }
 
@@ -191,5 +192,18 @@ export class Guest implements GuestHost {
     const result = withRxjsRedirect((error) => node.effect({ k: 'error', error: wireError(error) }), body);
     if (catchAsync && isThenable(result)) result.then(undefined, (error: unknown) => node.effect({ k: 'error', error: wireError(error) }));
     return result;
+  }
+}
+
+/**
+ * A reply as plain data: pre-encoded pieces (`preEncode`) would reach the host as `{}` through
+ * structured clone, so they are expanded here. A value the codec refuses goes as it is: the host
+ * encodes every reply and names the problem, as it always did.
+ */
+function replyValue(value: unknown): unknown {
+  try {
+    return plainData(value, 'reply');
+  } catch {
+    return value;
   }
 }
