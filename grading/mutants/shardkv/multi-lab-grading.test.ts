@@ -34,7 +34,7 @@ function write(file: string, text: string): string {
 }
 
 /** The 5B mistake `no-recovery` (grading/mutants/shardkv): initController leaves a claimed change unfinished. */
-const noRecovery = { find: 'if (current.config !== null && next.config !== null && next.config.num > current.config.num) await this.finish(current, next.config);', replace: 'void [current, next];' };
+const noRecovery = { find: 'if (now.config !== null && next.config !== null && next.config.num === now.config.num + 1) await this.finish(now, next.config);', replace: 'void [now, next];' };
 
 /**
  * The instructor notebooks as a student submits them, one folder per lab: imports of the built

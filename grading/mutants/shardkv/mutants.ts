@@ -67,7 +67,7 @@ export const shardkvMutants: readonly Mutant[] = [
   {
     name: 'no-recovery',
     mistake: 'initController does not finish the change an earlier controller claimed, so a half-done change stays half done',
-    edits: [{ file: 'ctrler.ts', find: '    if (current.config !== null && next.config !== null && next.config.num > current.config.num) await this.finish(current, next.config);\n', replace: '' }],
+    edits: [{ file: 'ctrler.ts', find: '    if (now.config !== null && next.config !== null && next.config.num === now.config.num + 1) await this.finish(now, next.config);\n', replace: '' }],
     caughtBy: ['TestRecoverCtrler5B'],
   },
   {

@@ -45,8 +45,14 @@ export class ShardCtrler implements ShardCtrlerApi {
   /** 5B: finishes a change that a controller claimed (posted as next) but did not post as current. */
   async initController(): Promise<void> {
     // BEGIN SOLUTION (5B)
-    const [current, next] = [await this.read(configKey), await this.read(nextKey)];
-    if (current.config !== null && next.config !== null && next.config.num > current.config.num) await this.finish(current, next.config);
+    // The next configuration first: one is posted only after it was claimed as next, so the
+    // current one read afterwards is either its predecessor (finish the change from there) or
+    // it (nothing to do). Read the other way round, "current" may be two changes old, and the
+    // moves computed from it would freeze shards at groups that no longer hold them and install
+    // empty ones (a data loss TestAcquireLockConcurrentUnreliable5C found on seed 5841).
+    const next = await this.read(nextKey);
+    const now = await this.read(configKey);
+    if (now.config !== null && next.config !== null && next.config.num === now.config.num + 1) await this.finish(now, next.config);
     // END SOLUTION
   }
 

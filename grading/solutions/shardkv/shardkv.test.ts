@@ -96,6 +96,13 @@ describe('shardkv lab: the reference passes the quick tests (seed 1)', () => {
   }
 });
 
+describe('shardkv lab: regressions the grading seeds found', () => {
+  it('TestAcquireLockConcurrentUnreliable5C, seed 5841: a recovering controller reads the next configuration before the current one (else it moved shards from a configuration two changes old and installed an empty shard)', async () => {
+    const { outcome } = await runTest(shardkvLab, test('TestAcquireLockConcurrentUnreliable5C'), impl, 5841);
+    expect(outcome.failure ?? 'passed').toBe('passed');
+  }, 120_000);
+});
+
 describe('shardkv lab: determinism and the ownership picture', () => {
   it('TestProgressShutdown5A: same seed, same trace hash; another seed, another', async () => {
     const first = await runTest(shardkvLab, test('TestProgressShutdown5A'), impl, 3);
