@@ -72,7 +72,7 @@ function mainLabFile(given: string, lab: string): string {
   if (!fs.existsSync(given) || !fs.statSync(given).isDirectory()) return given;
   const found = labFileIn(given, lab, null);
   if (found !== null) return found;
-  throw new ImplementationLoadError('missing', `the submission (the folder ${path.basename(given)}) has no ${lab}.ipynb or ${lab}.ts (looked in ${searchedFolders(given, lab).join(', ')}). ${uploadAdvice(lab, [])}`);
+  throw new ImplementationLoadError('missing', `the submission (the folder ${path.basename(given)}) has no ${lab}.ipynb or ${lab}.ts (looked in ${shownFolders(given, lab)}). ${uploadAdvice(lab, [])}`);
 }
 
 /**
@@ -88,6 +88,11 @@ function submissionRoot(given: string, mainFile: string, lab: string): string {
 /** Folders searched for a lab's file, in order: <root>/<lab>/, <root>/labs/<lab>/, <root>/. */
 function searchedFolders(root: string, lab: string): string[] {
   return [path.join(root, lab), path.join(root, 'labs', lab), root];
+}
+
+/** The searched folders as a student reads them, relative to the submission: "raft/, labs/raft/ and the submission's top folder". */
+function shownFolders(root: string, lab: string): string {
+  return `${searchedFolders(root, lab).slice(0, 2).map((folder) => `${path.relative(root, folder)}/`).join(', ')} and the submission's top folder`;
 }
 
 /** `<lab>.ipynb` or `<lab>.ts` (`extension` first when given) in the searched folders, or null. */
@@ -108,7 +113,7 @@ function earlierLabFile(root: string, lab: string, extension: '.ipynb' | '.ts' |
   const named = extension === null ? '' : ` (your ${mainLab} code loads its ${lab} code from ${lab}${extension})`;
   throw new ImplementationLoadError(
     'missing',
-    `the ${mainLab} lab runs on your own ${lab} lab, but the submission has no ${wanted}${named}; looked in ${searchedFolders(root, lab).join(', ')}. ${uploadAdvice(mainLab, [lab])}`,
+    `the ${mainLab} lab runs on your own ${lab} lab, but the submission has no ${wanted}${named}; looked in ${shownFolders(root, lab)}. ${uploadAdvice(mainLab, [lab])}`,
   );
 }
 
