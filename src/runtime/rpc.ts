@@ -159,7 +159,7 @@ export class RpcLayer {
       this.finishCall(record, { ok: false, reason: 'unknown-method' });
       return;
     }
-    target.serving.set(envelope, () => this.failLater(record, this.transport.serverLostAfterMs(), 'peer-crashed'));
+    target.serving.set(envelope, () => this.failLater(record, this.transport.serverLostAfterMs(record.caller.nodeId, target.nodeId), 'peer-crashed'));
     const where = `handle ${record.method}`;
     const result = this.kernel.runNodeCode(target, where, () => handler(decode(payload), record.caller.nodeId));
     this.settleHandlerResult(record, envelope, target, where, result);

@@ -6,14 +6,19 @@ import type { Endpoint, EndpointLookup, Envelope, EnvelopeSink, LossStage, Trans
 
 /**
  * The simulator's transport: each envelope's fate (drop, delay, duplicate, reorder, partition)
- * comes from the world's `Network` fault state and its seeded network random stream, and its
- * delivery is an event on the kernel's virtual clock. Links are checked when an envelope is sent
+ * comes from the world's `Network` fault state and a seeded random stream of its directed link,
+ * and its delivery is an event on the kernel's virtual clock. One stream per link (forked from
+ * the world's network stream by the link's two ids) keeps links apart: a change in what one
+ * link carries (one more message, one fewer) leaves the fates on every other link as they were,
+ * so two versions of a node can be compared on the same seed (`distlab diff`). Links are checked when an envelope is sent
  * and again when it arrives, so a partition that starts while a message is in flight drops it.
  *
  * Every `net.*` event is recorded here, and every drop goes through `drop()`.
  */
 export class SimulatedTransport<E extends Endpoint> implements Transport<E> {
   private nextEnvelope = 1;
+  /** The random stream of each directed link, by source then target, made at its first use. */
+  private readonly links = new Map<string, Map<string, Random>>();
 
   constructor(
     private readonly kernel: Kernel,
@@ -22,13 +27,29 @@ export class SimulatedTransport<E extends Endpoint> implements Transport<E> {
     private readonly lookup: EndpointLookup<E>,
   ) {}
 
+  /** The stream of the link from `source` to `target` (node ids), the same for every incarnation. */
+  private link(source: string, target: string): Random {
+    let targets = this.links.get(source);
+    if (targets === undefined) {
+      targets = new Map();
+      this.links.set(source, targets);
+    }
+    let random = targets.get(target);
+    if (random === undefined) {
+      // JSON quoting keeps ids apart that would otherwise join into the same label.
+      random = this.random.fork(`link ${JSON.stringify(source)} ${JSON.stringify(target)}`);
+      targets.set(target, random);
+    }
+    return random;
+  }
+
   send<V extends Envelope<E>>(envelope: V, sink: EnvelopeSink<E, V>): void {
     if (envelope.replyTo !== null) this.sendReply(envelope, envelope.replyTo, sink);
     else this.sendForward(envelope, sink);
   }
 
-  serverLostAfterMs(): number {
-    return this.random.int(0, labrpc.deadServerPollMs);
+  serverLostAfterMs(caller: string, server: string): number {
+    return this.link(caller, server).int(0, labrpc.deadServerPollMs);
   }
 
   /** A request or one-way message: addressed by node id. */
@@ -40,7 +61,8 @@ export class SimulatedTransport<E extends Endpoint> implements Transport<E> {
       this.lose(envelope, id, target === undefined ? 'unknown-node' : 'target-crashed', 'send', sink, 0);
       return;
     }
-    const fate = this.network.requestFate(envelope.source.nodeId, envelope.target, this.random);
+    const random = this.link(envelope.source.nodeId, envelope.target);
+    const fate = this.network.requestFate(envelope.source.nodeId, envelope.target, random);
     if (!fate.delivered) {
       this.recordSend(envelope, id, undefined);
       this.lose(envelope, id, fate.reason, 'send', sink, fate.failAfterMs);
@@ -49,7 +71,7 @@ export class SimulatedTransport<E extends Endpoint> implements Transport<E> {
     const sentAtMs = this.kernel.nowMs();
     this.recordSend(envelope, id, sentAtMs + fate.delayMs);
     this.kernel.at(sentAtMs + fate.delayMs, () => this.arrive(envelope, id, target, sentAtMs, sink));
-    const duplicateDelayMs = this.network.duplicateDelayMs(envelope.source.nodeId, envelope.target, this.random);
+    const duplicateDelayMs = this.network.duplicateDelayMs(envelope.source.nodeId, envelope.target, random);
     if (duplicateDelayMs === null) return;
     const copy = this.nextEnvelope++;
     const { source, method } = envelope;
@@ -61,7 +83,7 @@ export class SimulatedTransport<E extends Endpoint> implements Transport<E> {
   /** A reply: goes back to the calling incarnation, never duplicated. */
   private sendReply<V extends Envelope<E>>(envelope: V, caller: E, sink: EnvelopeSink<E, V>): void {
     const id = this.nextEnvelope++;
-    const fate = this.network.replyFate(envelope.source.nodeId, caller.nodeId, this.random);
+    const fate = this.network.replyFate(envelope.source.nodeId, caller.nodeId, this.link(envelope.source.nodeId, caller.nodeId));
     if (!fate.delivered) {
       this.recordSend(envelope, id, undefined);
       this.lose(envelope, id, fate.reason, 'send', sink, 0);
@@ -108,7 +130,7 @@ export class SimulatedTransport<E extends Endpoint> implements Transport<E> {
         : { type: 'net.drop', envelope: id, kind, source: source.nodeId, target, method, call, reason };
     this.kernel.record(event);
     if (kind !== 'request') failAfterMs = 0;
-    else if (reason === 'target-crashed') failAfterMs = this.network.unreachableFailureMs(this.random);
+    else if (reason === 'target-crashed') failAfterMs = this.network.unreachableFailureMs(this.link(source.nodeId, target));
     else if (stage === 'arrival') failAfterMs = 0;
     sink.lost(envelope, reason, stage, failAfterMs);
   }

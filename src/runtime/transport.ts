@@ -51,6 +51,9 @@ export interface EnvelopeSink<E extends Endpoint, V extends Envelope<E>> {
  */
 export interface Transport<E extends Endpoint = Endpoint> {
   send<V extends Envelope<E>>(envelope: V, sink: EnvelopeSink<E, V>): void;
-  /** How long a caller waits to learn that the server handling its request crashed (labrpc polls every 100 ms). */
-  serverLostAfterMs(): number;
+  /**
+   * How long `caller` waits to learn that `server`, handling its request, crashed (labrpc polls
+   * every 100 ms). Both are node ids: the simulator draws it from that link's random stream.
+   */
+  serverLostAfterMs(caller: string, server: string): number;
 }

@@ -76,7 +76,8 @@ const firstMutants: readonly Mutant[] = [
   {
     name: 'vote-without-up-to-date-check',
     mistake: 'votes are granted without the election restriction (candidate log at least as up to date)',
-    caughtBy: ['HiddenDeposedLeaderSends3A', 'HiddenLateReplies3C'],
+    // HiddenLateReplies3C catches it on every seed; HiddenDeposedLeaderSends3A on about one in four.
+    caughtBy: ['HiddenLateReplies3C', 'HiddenDeposedLeaderSends3A'],
     edits: [
       {
         find: '  const upToDate = args.lastLogTerm > rf.log.lastTerm || (args.lastLogTerm === rf.log.lastTerm && args.lastLogIndex >= rf.log.lastIndex);\n',
