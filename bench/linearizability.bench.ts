@@ -21,6 +21,7 @@ import {
   type AnyModel,
   type CheckOptions,
   type CheckResult,
+  type KvState,
   type Operation,
   type OperationInput,
 } from '../src/check';
@@ -93,7 +94,7 @@ export function generate(workload: Workload, count: number, clients: number, key
 
 function sequentialOutput(workload: Workload, state: unknown, input: Record<string, unknown>): unknown {
   if (workload === 'cas') return input.kind === 'read' ? state : input.kind === 'cas' ? state === input.from : null;
-  return input.kind === 'get' ? ((state as Record<string, string>)[String(input.key)] ?? '') : null;
+  return input.kind === 'get' ? (state as KvState).get(String(input.key)) : null;
 }
 
 /**
@@ -107,7 +108,7 @@ function staleRead(workload: Workload, endMs: number, state: unknown): Operation
       { client: 'reader', input: { kind: 'read' }, output: state, callMs: endMs + 3, returnMs: endMs + 4 },
     ];
   }
-  const old = (state as Record<string, string>).k0 ?? '';
+  const old = (state as KvState).get('k0');
   return [
     { client: 'writer', input: { kind: 'put', key: 'k0', value: 'fresh' }, output: null, callMs: endMs + 1, returnMs: endMs + 2 },
     { client: 'reader', input: { kind: 'get', key: 'k0' }, output: old, callMs: endMs + 3, returnMs: endMs + 4 },

@@ -8,6 +8,7 @@ import {
   kvVersionedModel,
   registerModel,
   type AnyModel,
+  type KvState,
   type CasRegisterInput,
   type Operation,
   type OperationInput,
@@ -61,7 +62,7 @@ function widenedHistory(model: AnyModel, inputs: readonly unknown[], widths: rea
 /** The output a correct sequential object would give (for the built-in register-like models). */
 function sequentialOutput(model: AnyModel, state: unknown, input: unknown): unknown {
   const typed = input as { kind: string; from?: unknown };
-  if (model.name === 'kv') return typed.kind === 'get' ? ((state as Record<string, string>)[(input as { key: string }).key] ?? '') : null;
+  if (model.name === 'kv') return typed.kind === 'get' ? (state as KvState).get((input as { key: string }).key) : null;
   switch (typed.kind) {
     case 'read':
       return state;
@@ -358,3 +359,29 @@ describe('linearizability checker: edge cases', () => {
     expect(() => historyOf([{ client: 'c', input: {}, output: null, callMs: 10, returnMs: 5 }])).toThrow(/operation 0 \(client c\).*before callMs/);
   });
 });
+
+describe('kv model: states', () => {
+  it('two stores are equal exactly when their non-empty keys hold the same values, and equal stores hash equal (property)', () => {
+    const write = fc.record({
+      kind: fc.constantFrom('put' as const, 'append' as const),
+      key: fc.constantFrom('a', 'b', 'c', 'd'),
+      value: fc.constantFrom('', 'x', 'y', 'xy'),
+    });
+    const model = kvModel();
+    const run = (writes: ReadonlyArray<{ kind: 'put' | 'append'; key: string; value: string }>): KvState =>
+      writes.reduce((state, input) => model.step(state, input, null).next, model.init());
+    const record = (state: KvState): Record<string, string> => state.toJSON();
+    fc.assert(
+      fc.property(fc.array(write, { maxLength: 12 }), fc.array(write, { maxLength: 12 }), (first, second) => {
+        const a = run(first);
+        const b = run(second);
+        const same = JSON.stringify(Object.entries(record(a)).sort()) === JSON.stringify(Object.entries(record(b)).sort());
+        expect(model.equal!(a, b)).toBe(same);
+        if (same) expect(model.hash!(a)).toBe(model.hash!(b));
+        for (const key of ['a', 'b', 'c', 'd']) expect(a.get(key)).toBe(record(a)[key] ?? '');
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+

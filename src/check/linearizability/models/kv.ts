@@ -15,33 +15,114 @@ export type KvInput =
  */
 export type KvOutput = string | null;
 
-/** Keys to values; a key whose value is "" is absent, so equal stores have equal records. */
-export type KvState = Readonly<Record<string, string>>;
+/** How a model numbers the keys it meets: states keep values in an array indexed by these numbers. */
+interface KeyTable {
+  readonly numbers: Map<string, number>;
+  readonly names: string[];
+  readonly hashes: number[];
+}
+
+/**
+ * Keys to values, immutable. A missing key and a key whose value is "" are the same.
+ *
+ * Why not a plain record: the checker steps millions of states and hashes and compares each
+ * one. Here a write copies one flat array of values (the model numbers keys in the order it
+ * meets them) and updates the hash by the one entry that changed, so a step costs a few
+ * pointer copies and no rehashing, and a comparison starts with the hashes. JSON shows the
+ * store as a record of its non-empty keys (`toJSON`).
+ */
+export class KvState {
+  /** @internal Built by `kvModel` only: `values[n]` belongs to the key the table numbered n. */
+  constructor(
+    private readonly table: KeyTable,
+    readonly values: readonly string[],
+    /** A sum over non-empty entries, so equal stores hash equal whatever order they were written in. */
+    readonly hash: number,
+  ) {}
+
+  /** The value of `key` ("" when it is absent). */
+  get(key: string): string {
+    const number = this.table.numbers.get(key);
+    return number === undefined ? '' : (this.values[number] ?? '');
+  }
+
+  /** The non-empty keys and their values, keys in the order the model first met them. */
+  entries(): Array<[string, string]> {
+    const entries: Array<[string, string]> = [];
+    this.values.forEach((value, number) => {
+      if (value !== '') entries.push([this.table.names[number], value]);
+    });
+    return entries;
+  }
+
+  toJSON(): Record<string, string> {
+    return Object.fromEntries(this.entries());
+  }
+
+  /** This store with the key numbered `number` set to `value` (this store itself if nothing changes). */
+  with(number: number, value: string): KvState {
+    const old = this.values[number] ?? '';
+    if (old === value) return this;
+    const values = this.values.slice();
+    while (values.length < number) values.push('');
+    values[number] = value;
+    const hash = (this.hash - entryHash(this.table, number, old) + entryHash(this.table, number, value)) | 0;
+    return new KvState(this.table, values, hash);
+  }
+
+  /** Same non-empty keys with the same values. */
+  equals(other: KvState): boolean {
+    if (this === other) return true;
+    if (this.hash !== other.hash) return false;
+    const length = Math.max(this.values.length, other.values.length);
+    for (let number = 0; number < length; number++) if ((this.values[number] ?? '') !== (other.values[number] ?? '')) return false;
+    return true;
+  }
+}
+
+/** One entry's share of a store's hash; values by their length and ends only (`sampledHash`). */
+function entryHash(table: KeyTable, number: number, value: string): number {
+  return value === '' ? 0 : (Math.imul(table.hashes[number], 31) + sampledHash(value)) | 0;
+}
+
+/** The number of `key` in `table`, numbering it now if it is new. */
+function keyNumber(table: KeyTable, key: string): number {
+  let number = table.numbers.get(key);
+  if (number === undefined) {
+    number = table.names.length;
+    table.numbers.set(key, number);
+    table.names.push(key);
+    table.hashes.push(stringHash(key));
+  }
+  return number;
+}
 
 /**
  * @example
  * checkLinearizability(kvModel(), history) // each key checked on its own
  */
 export function kvModel(): Model<KvState, KvInput, KvOutput> {
+  const table: KeyTable = { numbers: new Map(), names: [], hashes: [] };
   return {
     name: 'kv',
-    init: () => ({}),
+    init: () => new KvState(table, [], 0),
     step: (state, input, output) => {
-      const current = state[input.key] ?? '';
       switch (input.kind) {
         case 'get':
-          return { legal: output === undefined || output === current, next: state };
+          return { legal: output === undefined || output === state.get(input.key), next: state };
         case 'put':
-          return { legal: true, next: withKey(state, input.key, input.value) };
-        case 'append':
+          return { legal: true, next: state.with(keyNumber(table, input.key), input.value) };
+        case 'append': {
+          const current = state.get(input.key);
           return {
             legal: output === undefined || output === null || output === current,
-            next: withKey(state, input.key, current + input.value),
+            next: state.with(keyNumber(table, input.key), current + input.value),
           };
+        }
       }
     },
-    equal: sameRecord,
-    hash: recordHash,
+    equal: (a, b) => a.equals(b),
+    hash: (state) => state.hash,
     partitionKey: (input) => input.key,
     forPartition: () => kvKeyModel,
     describeOperation: (input, output) => {
@@ -55,43 +136,11 @@ export function kvModel(): Model<KvState, KvInput, KvOutput> {
           return `append(${JSON.stringify(input.key)}, ${JSON.stringify(input.value)})${output === null ? '' : ` -> ${shown}`}`;
       }
     },
-    describeState: (state) =>
-      Object.keys(state).length === 0
-        ? '{}'
-        : Object.entries(state)
-            .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
-            .join(' '),
+    describeState: (state) => {
+      const entries = state.entries();
+      return entries.length === 0 ? '{}' : entries.map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(' ');
+    },
   };
-}
-
-function withKey(state: KvState, key: string, value: string): KvState {
-  const next: Record<string, string> = { ...state };
-  if (value === '') delete next[key];
-  else next[key] = value;
-  return next;
-}
-
-/** Called by the checker on every memo hit, so it allocates nothing (no `Object.keys`). */
-function sameRecord(a: KvState, b: KvState): boolean {
-  if (a === b) return true;
-  let count = 0;
-  for (const key in a) {
-    if (a[key] !== b[key]) return false;
-    count++;
-  }
-  for (const key in b) if (--count < 0) return false;
-  return true;
-}
-
-/**
- * Order-independent: a sum over entries, so no sorting per step. Values are hashed by their
- * length and ends only (`sampledHash`): appends make them long, and equal values still hash
- * equal, which is all the memo table needs.
- */
-function recordHash(state: KvState): number {
-  let hash = 0;
-  for (const key in state) hash = (hash + Math.imul(stringHash(key), 31) + sampledHash(state[key])) | 0;
-  return hash;
 }
 
 /** FNV-1a over the length, the first 8 and the last 24 UTF-16 code units of `text`. */
