@@ -5,7 +5,7 @@
 // does (the kernel cases also start a kernel through Jupyter's API), records every process under
 // npm, stops it, and checks that none of them is left. Needs the project JupyterLab (.ci/run
 // installs it).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -110,8 +110,12 @@ const recordedAll: Array<{ pid: number; start: string; command: string }> = [];
 
 beforeAll(() => {
   projectJupyterLab(); // a clear error when the project JupyterLab is missing
+  // `npm start` builds first: bring the build up to date here (a no-op in `npm test`, which has
+  // just built), so the cases' time limits measure Jupyter, not a compilation after an edit.
+  const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: 600_000 });
+  expect(build.status, `npm run build failed:\n${tail(`${build.stdout}${build.stderr}`)}`).toBe(0);
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'distlab-start-'));
-});
+}, 600_000);
 
 afterAll(() => {
   for (const group of groups) {
