@@ -10,18 +10,23 @@ import { runKvraftTest } from '../../../labs/kvraft/kv-tester';
 /**
  * One-way cuts that change every 300-600 ms while the clients run: a random client loses its
  * replies from the leader (it must move to another server and learn who leads), and a random
- * server stops hearing another. Always undone at the end.
+ * server stops hearing another. Never the same client twice in a row: the faults last until
+ * every client has finished its operation, and a last waiting client cut from every leader in
+ * every period could never finish (seed 61 of the reference did not, in 30 s). Always undone
+ * at the end.
  */
 async function asymmetricCuts(h: KvraftTester, stopped: () => boolean): Promise<void> {
   const cuts: Array<[string, string]> = [];
   const undo = (): void => {
     for (const [source, target] of cuts.splice(0)) h.world.network.uncut(source, target);
   };
+  let lastCut: string | null = null;
   while (!stopped()) {
     undo();
     const leader = h.group.leader();
-    const clients = h.clients.filter((client) => h.isWaiting(client));
-    if (leader !== -1 && clients.length > 0) cuts.push([h.group.ids[leader], clients[h.randomInt(clients.length)].id]);
+    const clients = h.clients.filter((client) => h.isWaiting(client) && client.id !== lastCut);
+    lastCut = leader !== -1 && clients.length > 0 ? clients[h.randomInt(clients.length)].id : null;
+    if (leader !== -1 && lastCut !== null) cuts.push([h.group.ids[leader], lastCut]);
     const a = h.randomInt(h.group.n);
     const b = (a + 1 + h.randomInt(h.group.n - 1)) % h.group.n;
     cuts.push([h.group.ids[a], h.group.ids[b]]);
