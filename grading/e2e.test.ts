@@ -17,15 +17,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRun, executeNotebook } from 'distlab/notebook';
 import { release, type ReleaseReport } from './gradescope/release';
 import { grade } from './grader/grade';
-import { ensureReleaseBuilt, gradescopeRoot, jupyterAvailable, raftSubmission, releasedAttacks, removeTemporaryFolders, root, runAutograder, temporaryFolder } from './release-support';
+import { ensureReleaseBuilt, gradescopeRoot, jupyterAvailable, raftSubmission, releasedAttacks, root, runAutograder } from './release-support';
+import { removeTestFolders, testFolder } from './grader/test-support';
 
 describe.runIf(process.env.DISTLAB_GRADING_E2E === '1')('grading end to end (npm run test:grading-e2e)', () => {
   let report: ReleaseReport;
   beforeAll(() => {
     ensureReleaseBuilt();
-    report = release({ out: temporaryFolder('distlab-release-'), lab: 'raft' });
+    report = release({ out: testFolder('distlab-release-'), lab: 'raft' });
   }, 300_000);
-  afterAll(removeTemporaryFolders);
+  afterAll(removeTestFolders);
 
   it('autograder.zip grades the reference with full marks and a mutant with less, on every test', () => {
     const gradescope = gradescopeRoot(report.zip);
@@ -55,7 +56,7 @@ describe.runIf(process.env.DISTLAB_GRADING_E2E === '1')('grading end to end (npm
   }, 300_000);
 
   it('grades the instructor lab notebook uploaded alone with full marks on every test', async () => {
-    const folder = temporaryFolder('distlab-notebook-');
+    const folder = testFolder('distlab-notebook-');
     fs.copyFileSync(path.join(root, 'grading', 'solutions', 'raft', 'raft.ipynb'), path.join(folder, 'raft.ipynb'));
     const graded = await grade({ submission: path.join(folder, 'raft.ipynb'), lab: 'raft', seeds: 1, jobs: 2, pages: false, outDir: path.join(folder, 'out') });
     expect(graded.loadError).toBeNull();

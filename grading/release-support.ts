@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { expect } from 'vitest';
 import { runnerPython } from 'distlab/notebook';
 import { gradescopeResultsSchema, type GradescopeResultsChecked } from './grader/results-schema';
-import { processesNaming } from './grader/test-support';
+import { processesNaming, testFolder } from './grader/test-support';
 import { readGradingConfig, referenceModule } from './grader/config';
 import { applyMutant, writeSubmission } from './mutants/mutant';
 import { raftMutants } from './mutants/raft/mutants';
@@ -54,9 +54,9 @@ export function unzip(archive: string, target?: string): string {
   return execFileSync('python3', ['-c', unzipScript, archive, ...(target === undefined ? [] : [target])], { maxBuffer: 64 * 1024 * 1024 }).toString();
 }
 
-/** A temporary root laid out like Gradescope's (source/ holds the unpacked zip), removed by `removeTemporaryFolders()`. */
+/** A temporary root laid out like Gradescope's (source/ holds the unpacked zip), removed by `removeTestFolders()` (grader/test-support.ts). */
 export function gradescopeRoot(zip: string): string {
-  const gradescope = temporaryFolder('distlab-gradescope-');
+  const gradescope = testFolder('distlab-gradescope-');
   const source = path.join(gradescope, 'source');
   fs.mkdirSync(source, { recursive: true });
   unzip(zip, source);
@@ -70,22 +70,9 @@ export function gradescopeRoot(zip: string): string {
   return gradescope;
 }
 
-/** Temporary folders the release tests made, removed by `removeTemporaryFolders()` (tests leave nothing under /tmp). */
-const temporary: string[] = [];
-
-export function temporaryFolder(prefix: string): string {
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  temporary.push(folder);
-  return folder;
-}
-
-export function removeTemporaryFolders(): void {
-  for (const folder of temporary.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
-}
-
 /** A fresh TMPDIR per run: every grading worker's command line names it (no process may be left). */
 export function autograderEnvironment(gradescope: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const tmp = temporaryFolder('distlab-autograder-tmp-');
+  const tmp = testFolder('distlab-autograder-tmp-');
   fs.chmodSync(tmp, 0o1777); // as /tmp is
   return { ...process.env, TMPDIR: tmp, DISTLAB_AUTOGRADER_ROOT: gradescope, DISTLAB_GRADE_SEEDS: '1', DISTLAB_GRADE_JOBS: '2', ...extra };
 }
@@ -125,7 +112,7 @@ export function raftSubmission(mutant: string | null = null): string {
   const found = mutant === null ? null : raftMutants.find((candidate) => candidate.name === mutant);
   if (found === undefined) throw new Error(`no Raft mutant named ${mutant}`);
   const code = found === null ? reference : applyMutant(reference, found);
-  return fs.readFileSync(writeSubmission(temporaryFolder('distlab-submissions-'), 'raft.ts', code, 'raft', root), 'utf8');
+  return fs.readFileSync(writeSubmission(testFolder('distlab-submissions-'), 'raft.ts', code, 'raft', root), 'utf8');
 }
 
 /** Attacks on the released package through run_autograder: each must score 0 and say why. */

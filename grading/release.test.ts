@@ -16,9 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileImplementation, evaluateImplementation, implementationFor, loadLab, runTest } from 'distlab/testing';
 import { release, stripSolutionRegions, type ReleaseReport } from './gradescope/release';
 import { gradescopeResultsSchema } from './grader/results-schema';
-import { processesNaming } from './grader/test-support';
+import { processesNaming, removeTestFolders, testFolder } from './grader/test-support';
 import { answerLines, auditAutograder } from './gradescope/audit';
-import { autograderEnvironment, ensureReleaseBuilt, gradescopeRoot, placeSubmission, raftSubmission, releasedAttacks, removeTemporaryFolders, root, runAutograder, temporaryFolder, unzip, until } from './release-support';
+import { autograderEnvironment, ensureReleaseBuilt, gradescopeRoot, placeSubmission, raftSubmission, releasedAttacks, root, runAutograder, until, unzip } from './release-support';
 
 let report: ReleaseReport;
 /** One Gradescope-like root for the whole file: the grader's type-check cache then serves repeated submissions. */
@@ -29,10 +29,10 @@ const quickCheck = 'TestInitialElection3A|TestBasicAgree3B|TestPersist13C|TestSn
 
 beforeAll(() => {
   ensureReleaseBuilt();
-  report = release({ out: temporaryFolder('distlab-release-'), lab: 'raft' });
+  report = release({ out: testFolder('distlab-release-'), lab: 'raft' });
   gradescope = gradescopeRoot(report.zip);
 }, 300_000);
-afterAll(removeTemporaryFolders);
+afterAll(removeTestFolders);
 
 describe('release: the handout', () => {
   it('strips regions to one TODO line, keeping indentation and part', () => {
@@ -111,7 +111,7 @@ describe('release: autograder.zip under attack', () => {
 
   it('where the OS forbids unshare (a locked-down image): refuses to grade, saying how to opt in; opted in, grades with a WARNING on top', () => {
     // A machine without network namespaces, simulated: an `unshare` first on PATH that always fails.
-    const bin = temporaryFolder('distlab-no-unshare-');
+    const bin = testFolder('distlab-no-unshare-');
     fs.writeFileSync(path.join(bin, 'unshare'), '#!/bin/sh\necho "unshare: unshare failed: Operation not permitted" >&2\nexit 1\n', { mode: 0o755 });
     const locked = { PATH: `${bin}:${process.env.PATH ?? ''}`, DISTLAB_GRADE_RUN: 'TestInitialElection3A', DISTLAB_GRADE_JOBS: '1' };
     const refused = runAutograder(gradescope, raftSubmission(), { env: locked });
