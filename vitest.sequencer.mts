@@ -29,10 +29,9 @@ const measuredSeconds: Readonly<Record<string, number>> = {
   'labs/raft/raft-notebook.test.ts': 14,
   'labs/mapreduce/notebook.test.ts': 13,
   'labs/kvsrv/kvsrv-notebook.test.ts': 13,
-  // Estimated from CPU seconds at load 12-19 (no idle run yet): two notebooks, two kernel starts.
-  'labs/kvraft/kvraft-notebook.test.ts': 35,
-  // Estimated likewise: four gradings of part 4A in contained workers.
-  'grading/grader/multi-lab.test.ts': 20,
+  // Measured alone at a load average of 1.6-1.8 (2026-12-01 07:22 UTC).
+  'labs/kvraft/kvraft-notebook.test.ts': 27,
+  'grading/grader/multi-lab.test.ts': 21,
   'labs/shardkv/shardkv-notebook.test.ts': 30,
   'test/testing-notebook-kernel.test.ts': 9,
   'test/runtime-bug-cancelled-timers.test.ts': 9,
